@@ -1,0 +1,48 @@
+# Two entry points: `make run` and `make test`. Both build .venv from the hashed lock first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STORE  ?= .claimgraph/store
+
+.PHONY: run test setup system lint typecheck pytest lock clean
+
+setup: $(STAMP) system
+
+# Debian packages the tests need (Java for HermiT). Installed only when missing.
+system:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Java (default-jre-headless) for the HermiT reasoner"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; }
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: setup
+	rm -rf $(STORE)
+	$(BIN)/claimgraph --store $(STORE) demo examples
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check kg api tests bench
+	$(BIN)/ruff format --check kg api tests bench
+
+typecheck:
+	$(BIN)/mypy kg api
+
+pytest:
+	$(BIN)/pytest -q
+
+# Re-pin every dependency (with hashes) from pyproject.toml.
+lock:
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	  -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .claimgraph build dist

@@ -1,0 +1,483 @@
+"""The `claimgraph` command: a thin edge over the library.
+
+Each command reads its input, calls one library function and writes the result; every
+`ClaimgraphError` becomes one message on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat
+
+from kg import __version__
+from kg.errors import ClaimgraphError, InputError, QueryError
+from kg.ingest import ingest_report
+from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
+from kg.query import GRAPH_FORMATS, run_query, write_result
+from kg.report import ArticleMeta, Extraction
+from kg.store import ClaimStore, default_store_path
+from kg.textio import decode_article, looks_like_html, read_article, read_facts
+from kg.vocab import PREFIXES
+
+app = typer.Typer(
+    name="claimgraph",
+    help="A claims knowledge graph for the news: who said what, about whom, with which numbers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ontology_app = typer.Typer(help="Check the ontology with HermiT, or write its documentation.")
+app.add_typer(ontology_app, name="ontology")
+
+BASE_ENV = "CLAIMGRAPH_BASE_IRI"
+
+
+class _State:
+    store_path: Path = default_store_path()
+    base: str = DEFAULT_BASE_IRI
+
+
+state = _State()
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a command body; a ClaimgraphError is the user's to fix, so show it plainly."""
+    try:
+        return fn()
+    except ClaimgraphError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+
+
+@contextmanager
+def open_store(*, read_only: bool = False) -> Iterator[ClaimStore]:
+    store = ClaimStore(state.store_path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Directory of the on-disk store [env CLAIMGRAPH_STORE; default .claimgraph/store].",
+            envvar="CLAIMGRAPH_STORE",
+        ),
+    ] = None,
+    base_iri: Annotated[
+        str | None,
+        typer.Option(
+            "--base-iri",
+            help=f"Base IRI of minted resources [env {BASE_ENV}; default {DEFAULT_BASE_IRI}].",
+            envvar=BASE_ENV,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    """claimgraph: extract, validate, store and query the claims of news articles."""
+    if version:
+        typer.echo(f"claimgraph {__version__}")
+        raise typer.Exit(0)
+    state.store_path = store or default_store_path()
+    state.base = base_iri or os.environ.get(BASE_ENV) or DEFAULT_BASE_IRI
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--published {value!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def _meta(
+    base: ArticleMeta | None,
+    published: str | None,
+    url: str | None,
+    publisher: str | None,
+    title: str | None = None,
+) -> ArticleMeta:
+    meta = (base or ArticleMeta()).model_copy()
+    if published is not None:
+        meta.published = _date(published)
+    if url is not None:
+        meta.url = url
+    if publisher is not None:
+        meta.publisher = publisher
+    if title is not None:
+        meta.title = title
+    return meta
+
+
+def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
+    """Plain text as it is; HTML reduced to its main text, its metadata under the flags'."""
+    text = read_article(path)
+    if not looks_like_html(text):
+        return text, meta
+    from kg.extract.html import read_html
+
+    body, page = read_html(text, url=meta.url)
+    merged = page.model_copy(update={k: v for k, v in meta.model_dump().items() if v is not None})
+    return body, merged
+
+
+def _extract(text: str, meta: ArticleMeta) -> Extraction:
+    from kg.extract import extract
+
+    return extract(text, meta)
+
+
+PublishedOpt = Annotated[
+    str | None, typer.Option("--published", help="Publication date, YYYY-MM-DD.")
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="The article's URL (its identity).")]
+PublisherOpt = Annotated[str | None, typer.Option("--publisher", help="The publisher's name.")]
+
+
+class ReportFormat(str, Enum):
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="Article: plain text or HTML, UTF-8.")],
+    published: PublishedOpt = None,
+    url: UrlOpt = None,
+    publisher: PublisherOpt = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="json or text.")] = (
+        ReportFormat.text
+    ),
+) -> None:
+    """Print the extraction report of one article (nothing is stored)."""
+
+    def run() -> None:
+        text, meta = _text_and_meta(file, _meta(None, published, url, publisher))
+        report = _extract(text, meta)
+        if format is ReportFormat.json:
+            typer.echo(json.dumps(report.model_dump(mode="json", exclude_none=True), indent=1))
+        else:
+            typer.echo(_summary(text, report))
+
+    guarded(run)
+
+
+def _summary(text: str, report: Extraction) -> str:
+    names = {e.id: e.name for e in report.entities}
+    lines = [f"{len(report.entities)} entities, {len(report.claims)} claims"]
+    for c in report.claims:
+        lines.append(f"- {names[c.claimant]} {c.cue}: {text[c.start : c.end]!r}")
+    for q in report.quantities:
+        lines.append(f"- {q.qualifier} {q.value:g} {q.counted or q.unit or ''}".rstrip())
+    return "\n".join(lines)
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Article: plain text or HTML, UTF-8.")],
+    facts: Annotated[
+        Path | None,
+        typer.Option("--facts", help="A fact sheet (a report written by a person) to store."),
+    ] = None,
+    published: PublishedOpt = None,
+    url: UrlOpt = None,
+    publisher: PublisherOpt = None,
+    title: Annotated[str | None, typer.Option("--title", help="The headline.")] = None,
+) -> None:
+    """Extract (or take --facts), validate with SHACL and store one article, all or nothing."""
+
+    def run() -> None:
+        if facts is not None:
+            text = read_article(file)
+            report = read_facts(facts, text)
+            report.article = _meta(report.article, published, url, publisher, title)
+            model = "fact sheet"
+        else:
+            text, meta = _text_and_meta(file, _meta(None, published, url, publisher, title))
+            report = _extract(text, meta)
+            model = _model_version()
+        with open_store() as store:
+            result = ingest_report(store, text, report, base=state.base, model_version=model)
+        typer.echo(
+            f"{result.change.value}: {result.article} "
+            f"({result.entities} entities, {result.claims} claims, {result.quads} quads)"
+        )
+
+    guarded(run)
+
+
+def _model_version() -> str:
+    try:
+        from kg.extract import model_version
+
+        return str(model_version())
+    except (ImportError, AttributeError):
+        return "en_core_web_sm"
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+@app.command()
+def query(
+    sparql: Annotated[
+        str | None, typer.Argument(help="The query text; or use --file, or - for stdin.")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query here.")] = None,
+    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = (
+        OutFormat.table
+    ),
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all graphs of the store.
+
+    Common prefixes (schema, prov, org, nif, cg, …) need no PREFIX line. json is the
+    SPARQL 1.1 JSON results format.
+    """
+
+    def run() -> None:
+        text = _query_text(sparql, file)
+        with open_store() as store:
+            _, result = run_query(store, text)
+            out = sys.stdout.buffer
+            write_result(result, format.value, out)
+            out.flush()
+
+    guarded(run)
+
+
+def _query_text(sparql: str | None, file: Path | None) -> str:
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the query file {file}: {exc}") from None
+    if sparql == "-" or sparql is None:
+        if sparql is None and sys.stdin.isatty():
+            raise QueryError("give a query, --file FILE, or - to read it from stdin")
+        return sys.stdin.read()
+    return sparql
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+    nquads = "nquads"
+    trig = "trig"
+    jsonld = "jsonld"
+    xml = "xml"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="RDF format.")] = (
+        ExportFormat.nquads
+    ),
+    article: Annotated[
+        str | None,
+        typer.Option("--article", help="Only this article: its URL, IRI or text file."),
+    ] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Only this named graph.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Export the whole store, one article (all its graphs), or one named graph."""
+
+    def run() -> None:
+        fmt = GRAPH_FORMATS[format.value]
+        with open_store() as store:
+            sink = output.open("wb") if output else sys.stdout.buffer
+            try:
+                if article is not None:
+                    _export_article(store, article, fmt, sink)
+                else:
+                    g = NamedNode(graph) if graph else None
+                    store.dump(sink, fmt, graph=g, prefixes=PREFIXES)
+            finally:
+                if output:
+                    sink.close()
+                else:
+                    sink.flush()
+
+    guarded(run)
+
+
+def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
+    from pyoxigraph import Store
+
+    if ref.startswith(state.base):
+        key = ref[len(state.base) :].split("/")[1]
+    elif Path(ref).is_file():
+        key = article_key(read_article(Path(ref)), None)
+    else:
+        key = article_key("", ref)
+    iris = ArticleIris(state.base, key)
+    from kg.mapping import ArticleGraphs
+
+    names = store.article_graph_names(ArticleGraphs(iris, [], ""))
+    quads = store.stored_quads(names)
+    if not quads:
+        raise InputError(f"no article {ref} in the store")
+    tmp = Store()
+    tmp.extend(quads)
+    if fmt.supports_datasets:
+        tmp.dump(sink, fmt, prefixes=PREFIXES)
+    else:
+        from pyoxigraph import DefaultGraph, Quad
+
+        flat = Store()
+        flat.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+        flat.dump(sink, fmt, from_graph=DefaultGraph(), prefixes=PREFIXES)
+
+
+@app.command()
+def validate(
+    file: Annotated[
+        Path | None, typer.Argument(help="An RDF file to check instead of the store.")
+    ] = None,
+) -> None:
+    """Check the store (or an RDF file) against the SHACL shapes and print the report."""
+    from kg.validate import validate_graph, validate_quads
+
+    def run() -> None:
+        if file is not None:
+            import rdflib
+
+            g = rdflib.Dataset()
+            try:
+                g.parse(file)
+            except Exception as exc:  # rdflib raises many unrelated types for bad input
+                raise InputError(f"cannot read {file} as RDF: {exc}") from None
+            union = rdflib.Graph()
+            for s, p, o, _ in g.quads((None, None, None, None)):
+                union.add((s, p, o))
+            report = validate_graph(union)
+        else:
+            with open_store() as store:
+                report = validate_quads(store.quads())
+        typer.echo(report.text())
+        if report.errors:
+            raise typer.Exit(3)
+
+    guarded(run)
+
+
+@app.command()
+def stats() -> None:
+    """Counts of quads, graphs, articles, claims and entities in the store."""
+
+    def run() -> None:
+        with open_store() as store:
+            s = store.stats()
+        typer.echo(
+            f"store {state.store_path}\n"
+            f"  quads     {s.quads}\n  graphs    {s.graphs}\n  articles  {s.articles}\n"
+            f"  claims    {s.claims}\n  entities  {s.entities}"
+        )
+
+    guarded(run)
+
+
+@ontology_app.command("check")
+def ontology_check() -> None:
+    """Load the ontology with owlready2, classify it with HermiT; fail if inconsistent."""
+    from kg.ontology import check
+
+    def run() -> None:
+        result = check()
+        if not result.consistent:
+            raise fail("the ontology is inconsistent (HermiT)", 6)
+        if result.unsatisfiable:
+            raise fail("unsatisfiable classes: " + ", ".join(result.unsatisfiable), 6)
+        typer.echo(
+            f"consistent (HermiT, {result.seconds:.1f} s): {result.n_classes} classes, "
+            f"{result.n_properties} properties, {result.n_individuals} individuals"
+        )
+
+    guarded(run)
+
+
+@ontology_app.command("docs")
+def ontology_docs(
+    out: Annotated[Path, typer.Argument(help="Directory to write the HTML documentation to.")],
+) -> None:
+    """Write the ontology's HTML documentation (and the Turtle beside it)."""
+    from kg.ontology import write_docs
+
+    def run() -> None:
+        for p in write_docs(out):
+            typer.echo(str(p))
+
+    guarded(run)
+
+
+@app.command()
+def demo(
+    examples: Annotated[
+        Path, typer.Argument(help="The examples directory: articles/ and queries/.")
+    ] = Path("examples"),
+) -> None:
+    """Build the store from the example articles and fact sheets, then run the example queries."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        articles = sorted((examples / "articles").glob("*.txt"))
+        if not articles:
+            raise InputError(f"no articles in {examples / 'articles'}")
+        with open_store() as store:
+            for path in articles:
+                text = read_article(path)
+                facts = path.with_name(path.stem + ".facts.json")
+                report = read_facts(facts, text)
+                result = ingest_report(store, text, report, base=state.base, model_version="fact sheet")
+                typer.echo(f"{result.change.value:9} {path.name}: {result.claims} claims")
+            s = store.stats()
+            typer.echo(
+                f"\nstore {state.store_path}: {s.articles} articles, {s.claims} claims, "
+                f"{s.entities} entities, {s.quads} quads "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
+            for qfile in sorted((examples / "queries").glob("*.rq")):
+                text = qfile.read_text(encoding="utf-8")
+                title = next(
+                    (ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")), qfile.stem
+                )
+                typer.echo(f"\n## {title}  ({qfile.name})")
+                _, result = run_query(store, text)
+                if isinstance(result, QuerySolutions):
+                    write_result(result, "table", sys.stdout.buffer)
+                    sys.stdout.buffer.flush()
+
+    guarded(run)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,182 @@
+"""Running SPARQL safely and writing its results in the formats users ask for.
+
+pyoxigraph evaluates SERVICE (and LOAD in updates) by fetching the URL it names, with no
+switch to turn that off (DESIGN.md). claimgraph never lets a query open a connection, so
+`check_query` refuses both before evaluation. FROM and FROM NAMED never fetch in Oxigraph:
+they name graphs of the store.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from enum import Enum
+from typing import IO
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+)
+
+from kg.errors import QueryError
+from kg.store import ClaimStore, QueryResult
+from kg.vocab import PREFIXES, sparql_prefixes
+
+# Strings, IRIs and comments can hold any word; blank them before looking for keywords.
+_LEXEME = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_KEYWORD = r"(?<![\w?$:.\-]){}(?![\w:\-])"
+_FORBIDDEN = {
+    "SERVICE": "SERVICE is refused: claimgraph never fetches data from other endpoints",
+    "LOAD": "LOAD is refused: claimgraph never fetches documents named in a request",
+}
+_UPDATE_WORDS = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+)
+_FORM = re.compile(_KEYWORD.format(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)"), re.IGNORECASE)
+
+
+class QueryForm(Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+
+def scrub(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out (lengths kept)."""
+    return _LEXEME.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+def check_query(sparql: str) -> QueryForm:
+    """Refuse what must never run; return the query form of what may."""
+    if not sparql.strip():
+        raise QueryError("the query is empty")
+    bare = scrub(sparql)
+    for word, reason in _FORBIDDEN.items():
+        if re.search(_KEYWORD.format(word), bare, re.IGNORECASE):
+            raise QueryError(reason)
+    m = _FORM.search(bare)
+    if m is None:
+        if is_update(sparql):
+            raise QueryError("this is an update, not a query: the query interface is read-only")
+        raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    return QueryForm(m.group(1).upper())
+
+
+def is_update(sparql: str) -> bool:
+    bare = scrub(sparql)
+    return any(re.search(_KEYWORD.format(w), bare, re.IGNORECASE) for w in _UPDATE_WORDS) and (
+        _FORM.search(bare) is None
+    )
+
+
+def with_prefixes(sparql: str) -> str:
+    """Prepend the project's PREFIX lines for the prefixes the query uses but does not declare."""
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", sparql, re.IGNORECASE)}
+    missing = [p for p in PREFIXES if p.lower() not in declared]
+    if not missing:
+        return sparql
+    lines = sparql_prefixes().splitlines(keepends=True)
+    keep = [line for line in lines if line.split()[1][:-1] in missing]
+    return "".join(keep) + sparql
+
+
+def run_query(store: ClaimStore, sparql: str) -> tuple[QueryForm, QueryResult]:
+    form = check_query(sparql)
+    return form, store.query(with_prefixes(sparql))
+
+
+TABULAR_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "xml": RdfFormat.RDF_XML,
+}
+
+
+def write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
+    """Serialise a result; `table` is for people, the rest are the standard formats."""
+    if isinstance(result, QueryTriples):
+        if fmt in ("table", "turtle"):
+            result.serialize(out, RdfFormat.TURTLE)
+        elif fmt in GRAPH_FORMATS:
+            result.serialize(out, GRAPH_FORMATS[fmt])
+        else:
+            raise QueryError(f"a graph result cannot be written as {fmt}: use turtle, jsonld …")
+        return
+    if fmt == "table":
+        out.write(render_table(result).encode("utf-8"))
+        return
+    if fmt not in TABULAR_FORMATS:
+        raise QueryError(f"a SELECT or ASK result cannot be written as {fmt}: use json, csv …")
+    result.serialize(out, TABULAR_FORMATS[fmt])
+
+
+def render_table(result: QuerySolutions | QueryBoolean) -> str:
+    if isinstance(result, QueryBoolean):
+        return ("true" if bool(result) else "false") + "\n"
+    names = [v.value for v in result.variables]
+    rows = [[_short(row[i]) for i in range(len(names))] for row in result]
+    widths = [len(n) for n in names]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = min(max(widths[i], len(cell)), 80)
+
+    def fmt(cells: list[str]) -> str:
+        return " | ".join(_clip(c, widths[i]).ljust(widths[i]) for i, c in enumerate(cells))
+
+    buf = io.StringIO()
+    buf.write(fmt(names).rstrip() + "\n")
+    buf.write("-+-".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        buf.write(fmt(row).rstrip() + "\n")
+    buf.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return buf.getvalue()
+
+
+def _clip(s: str, width: int) -> str:
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def _short(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri) :]}"
+        return f"<{term.value}>"
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        return term.value.replace("\n", " ")
+    return str(term)

@@ -1,0 +1,292 @@
+"""The extraction report: what an article says, as typed data.
+
+One format serves three producers and one consumer: the extractor prints it
+(`claimgraph extract --format json`), a person writes it by hand (a *fact sheet*,
+`claimgraph ingest --facts`), the scorer in ../shared/eval reads it, and
+`kg.mapping` turns it into RDF. Keys beyond the scored ones (events, dates,
+factuality, medium, publisher) extend the format; the scorer ignores them.
+
+Offsets index the article text as Python reads it (code points), end exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kg.errors import FactSheetError
+
+EntityType = Literal["Person", "Organization", "Place", "Group", "Publisher"]
+Qualifier = Literal["exact", "approximately", "at_least", "more_than", "at_most", "less_than"]
+ClaimType = Literal["direct_quote", "indirect", "according_to", "narration"]
+EventType = Literal["Deployment", "Raid", "Protest", "Arrest", "Attack", "Event"]
+Certainty = Literal["certain", "probable", "possible"]
+Polarity = Literal["positive", "negative"]
+Tense = Literal["future", "non_future"]
+
+
+class _Model(BaseModel):
+    # Unknown keys are kept, not refused: the report format is open for extension.
+    model_config = ConfigDict(extra="allow", frozen=False)
+
+
+class Span(_Model):
+    """A half-open character range of the article text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"span start {self.start} is not before its end {self.end}")
+        return self
+
+
+class Entity(_Model):
+    """A real-world thing the article names or refers to; one node however often mentioned.
+
+    `subtype` refines `type` where the text or the gazetteer tells more
+    (GovernmentOrganization, City, State, Country); `wikidata` is a Q-identifier.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    type: EntityType
+    mentions: list[Span] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    subtype: str | None = None
+    wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
+
+
+class Role(_Model):
+    """An office a person holds, as of the article's date ("Secretary of Defense")."""
+
+    person: str
+    title: str = Field(min_length=1)
+    organization: str | None = None
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+
+class Quantity(_Model):
+    """A counted or measured figure with its qualifier and what it counts.
+
+    `value` is the figure a reader would quote; a range ("between 200 and 300")
+    gives `min_value` and `max_value` too. `unit` is an ISO 4217 code for money,
+    a unit word otherwise. `counted_of` is the entity the counted things belong to
+    ("2,000 National Guard troops": troops of the National Guard).
+    """
+
+    id: str | None = None
+    value: float = Field(ge=0)
+    qualifier: Qualifier = "exact"
+    unit: str | None = None
+    counted: str | None = None
+    counted_of: str | None = None
+    min_value: float | None = Field(default=None, ge=0)
+    max_value: float | None = Field(default=None, ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _range(self) -> Quantity:
+        if self.end <= self.start:
+            raise ValueError(f"quantity span start {self.start} is not before its end {self.end}")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            raise ValueError(f"min_value {self.min_value} is above max_value {self.max_value}")
+        return self
+
+
+class Factuality(_Model):
+    """How the text presents a claim (the GRaSP factuality values)."""
+
+    certainty: Certainty = "certain"
+    polarity: Polarity = "positive"
+    tense: Tense = "non_future"
+
+
+class Claim(_Model):
+    """An attributed statement: who (claimant), how (cue), and what (the content span)."""
+
+    id: str | None = None
+    claimant: str
+    cue: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    cue_start: int | None = Field(default=None, ge=0)
+    cue_end: int | None = Field(default=None, ge=0)
+    type: ClaimType = "indirect"
+    medium: str | None = None  # the platform's name ("Truth Social", "X"), not an entity id
+    factuality: Factuality = Field(default_factory=Factuality)
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    mentions: list[str] = Field(default_factory=list)
+    quantities: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Claim:
+        if self.end <= self.start:
+            raise ValueError(f"claim span start {self.start} is not before its end {self.end}")
+        if (self.cue_start is None) != (self.cue_end is None):
+            raise ValueError("cue_start and cue_end go together")
+        if (
+            self.cue_start is not None
+            and self.cue_end is not None
+            and (self.cue_end <= self.cue_start)
+        ):
+            raise ValueError(f"cue span start {self.cue_start} is not before its end")
+        return self
+
+
+class Event(_Model):
+    """Something that happened or is claimed to happen: a deployment, a raid, an arrest.
+
+    `claim` ties the event to the claim that asserts it; the event then lives in
+    that claim's proposition graph rather than in the article's own voice.
+    """
+
+    id: str = Field(min_length=1)
+    type: EventType = "Event"
+    trigger: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    actor: str | None = None
+    place: str | None = None
+    force: str | None = None
+    date: dt.date | None = None
+    quantities: list[str] = Field(default_factory=list)
+    claim: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Event:
+        if self.end <= self.start:
+            raise ValueError(f"event span start {self.start} is not before its end {self.end}")
+        return self
+
+
+class ArticleMeta(_Model):
+    """What is known of the article besides its text."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published: dt.date | None = None
+    author: str | None = None
+    language: str = "en"
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        # Accept a full timestamp (as HTML metadata gives it) but keep the day.
+        if isinstance(value, str) and "T" in value:
+            return value.split("T", 1)[0]
+        return value
+
+
+class Extraction(_Model):
+    """The whole report for one article."""
+
+    article: ArticleMeta = Field(default_factory=ArticleMeta)
+    entities: list[Entity] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Extraction:
+        problems = dangling_references(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+
+def dangling_references(report: Extraction) -> list[str]:
+    """Every id the report uses but does not define, as a sentence for the user."""
+    entity_ids = {e.id for e in report.entities}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for e in report.entities:
+        if e.id in seen:
+            problems.append(f"entity id {e.id!r} is defined twice")
+        seen.add(e.id)
+    quantity_ids = {q.id for q in report.quantities if q.id}
+    claim_ids = {c.id for c in report.claims if c.id}
+
+    def need(kind: str, ref: str | None, where: str, known: set[str]) -> None:
+        if ref is not None and ref not in known:
+            problems.append(f"{where} refers to {kind} {ref!r}, which the report does not define")
+
+    for i, r in enumerate(report.roles):
+        need("entity", r.person, f"roles[{i}].person", entity_ids)
+        need("entity", r.organization, f"roles[{i}].organization", entity_ids)
+    for i, q in enumerate(report.quantities):
+        need("entity", q.counted_of, f"quantities[{i}].counted_of", entity_ids)
+    for i, c in enumerate(report.claims):
+        need("entity", c.claimant, f"claims[{i}].claimant", entity_ids)
+        for ref in c.mentions:
+            need("entity", ref, f"claims[{i}].mentions", entity_ids)
+        for ref in c.quantities:
+            need("quantity", ref, f"claims[{i}].quantities", quantity_ids)
+    for i, ev in enumerate(report.events):
+        for key in ("actor", "place", "force"):
+            need("entity", getattr(ev, key), f"events[{i}].{key}", entity_ids)
+        for ref in ev.quantities:
+            need("quantity", ref, f"events[{i}].quantities", quantity_ids)
+        need("claim", ev.claim, f"events[{i}].claim", claim_ids)
+    return problems
+
+
+def spans_outside(report: Extraction, text: str) -> list[str]:
+    """Every span that does not fit the text, as a sentence for the user."""
+    n = len(text)
+    problems: list[str] = []
+
+    def check(where: str, start: int | None, end: int | None) -> None:
+        if start is None or end is None:
+            return
+        if end > n:
+            problems.append(
+                f"{where} span {start}-{end} ends after the article's last character ({n})"
+            )
+
+    for e in report.entities:
+        for j, m in enumerate(e.mentions):
+            check(f"entity {e.id!r} mention {j}", m.start, m.end)
+    for i, r in enumerate(report.roles):
+        check(f"roles[{i}]", r.start, r.end)
+    for i, q in enumerate(report.quantities):
+        check(f"quantities[{i}]", q.start, q.end)
+    for i, c in enumerate(report.claims):
+        check(f"claims[{i}]", c.start, c.end)
+        check(f"claims[{i}] cue", c.cue_start, c.cue_end)
+    for i, ev in enumerate(report.events):
+        check(f"events[{i}]", ev.start, ev.end)
+    return problems
+
+
+def parse_report(raw: str | bytes, *, source: str = "fact sheet") -> Extraction:
+    """Read a report from JSON, turning every validation problem into one clear error."""
+    from pydantic import ValidationError
+
+    try:
+        return Extraction.model_validate_json(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"{loc}: {msg}")
+        raise FactSheetError(f"{source} is not a valid report:\n  " + "\n  ".join(lines)) from exc

@@ -1,0 +1,387 @@
+"""End to end through the `claimgraph` command, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from tests.conftest import EXAMPLES, ROOT, CliFn, edit_facts
+
+WHO_SAID_WHAT = (EXAMPLES / "queries" / "1-who-said-what.rq").read_text(encoding="utf-8")
+
+
+def ingest_seed(cli: CliFn, seed: tuple[Path, Path], *extra: str) -> str:
+    text, facts = seed
+    r = cli("ingest", str(text), "--facts", str(facts), *extra)
+    assert r.exit_code == 0, r.stderr
+    return r.stdout
+
+
+def nquads(cli: CliFn) -> bytes:
+    r = cli("export", "--format", "nquads")
+    assert r.exit_code == 0, r.stderr
+    return r.stdout_bytes
+
+
+def test_ingest_then_ask_who_said_what(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    assert ingest_seed(cli, seed).startswith("created: ")
+    r = cli("query", WHO_SAID_WHAT, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    results = json.loads(r.stdout)
+    assert results["head"]["vars"] == ["claimant", "cue", "claim", "article"]
+    rows = {
+        (b["claimant"]["value"], b["cue"]["value"], b["claim"]["value"])
+        for b in results["results"]["bindings"]
+    }
+    assert (
+        "Gavin Newsom",
+        "called",
+        "the president\u2019s move \u201cdeliberate incitement.\u201d",
+    ) in rows
+    assert ("Donald Trump", "wrote") in {(a, b) for a, b, _ in rows}
+    assert len(rows) == 8
+
+
+def test_query_formats(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed)
+    q = "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name"
+    table = cli("query", q).stdout
+    assert table.splitlines()[0].strip() == "name"
+    assert "Pete Hegseth" in table and "(5 rows)" in table
+    rows = list(csv.reader(io.StringIO(cli("query", q, "--format", "csv").stdout)))
+    assert rows[0] == ["name"] and ["Kristi Noem"] in rows
+    assert cli("query", q, "--format", "tsv").stdout.splitlines()[0] == "?name"
+    xml = cli("query", q, "--format", "xml").stdout
+    assert "http://www.w3.org/2005/sparql-results#" in xml
+    ask = cli("query", "ASK { ?c cg:cue 'warned' }", "--format", "json")
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+    construct = cli(
+        "query",
+        "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }",
+        "--format",
+        "turtle",
+    )
+    g = rdflib.Graph().parse(data=construct.stdout, format="turtle")
+    assert len(g) == 5
+
+
+def test_query_from_file_and_stdin(cli: CliFn, seed: tuple[Path, Path], tmp_path: Path) -> None:
+    ingest_seed(cli, seed)
+    qfile = tmp_path / "q.rq"
+    qfile.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?c a schema:Claim }", encoding="utf-8")
+    assert "8" in cli("query", "--file", str(qfile)).stdout
+    assert "8" in cli("query", "-", input=qfile.read_text()).stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE is refused"),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "read-only"),
+        ("SELEKT ?x WHERE { ?x ?y ?z }", "not a SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("SELECT ?x WHERE { ?x ?y }", "does not parse"),
+    ],
+)
+def test_refused_queries_change_nothing(
+    cli: CliFn, seed: tuple[Path, Path], query: str, message: str
+) -> None:
+    ingest_seed(cli, seed)
+    before = nquads(cli)
+    r = cli("query", query)
+    assert r.exit_code != 0
+    assert message in r.stderr
+    assert nquads(cli) == before
+
+
+def test_reingest_identical_changes_nothing(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed)
+    before = nquads(cli)
+    assert ingest_seed(cli, seed).startswith("unchanged: ")
+    assert nquads(cli) == before
+
+
+def test_changed_article_replaces_all_its_graphs(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed)
+    text, facts = seed
+
+    def drop_newsom_claim(d: dict) -> None:
+        d["claims"] = [c for c in d["claims"] if c["cue"] != "called"]
+        d["events"] = [e for e in d["events"] if e["id"] != "ev4"]
+        for c in d["claims"]:
+            if c["id"] == "c5":
+                c["cue"] = "stated"
+
+    edit_facts(facts, drop_newsom_claim)
+    assert ingest_seed(cli, seed).startswith("replaced: ")
+    cues = cli("query", "SELECT ?cue WHERE { ?c cg:cue ?cue }", "--format", "csv").stdout
+    assert "called" not in cues and "stated" in cues
+    # The arrest event lived in claim c5's proposition graph; it is gone with the old version.
+    arrests = cli("query", "ASK { ?e a cg:Arrest }", "--format", "json").stdout
+    assert json.loads(arrests)["boolean"] is False
+    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?c a schema:Claim }", "--format", "csv")
+    assert count.stdout.splitlines()[1] == "7"
+
+
+def test_proposition_lives_in_the_claims_graph(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed)
+    q = (
+        "SELECT ?who WHERE { GRAPH ?claim { ?e a cg:Arrest } "
+        "?claim prov:wasAttributedTo/schema:name ?who }"
+    )
+    r = cli("query", q, "--format", "csv")
+    assert r.stdout.splitlines()[1:] == ["California prosecutor's office"]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig", "jsonld", "xml"])
+def test_export_formats_parse_back(cli: CliFn, seed: tuple[Path, Path], fmt: str) -> None:
+    ingest_seed(cli, seed)
+    r = cli("export", "--format", fmt)
+    assert r.exit_code == 0, r.stderr
+    rdflib_format = {"ntriples": "nt", "jsonld": "json-ld"}.get(fmt, fmt)
+    ds = rdflib.Dataset()
+    ds.parse(data=r.stdout_bytes, format=rdflib_format)
+    triples = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+    all_triples = {
+        (s, p, o)
+        for s, p, o, _ in rdflib.Dataset()
+        .parse(data=nquads(cli), format="nquads")
+        .quads((None, None, None, None))
+    }
+    assert triples == all_triples
+
+
+def test_export_one_article_and_one_graph(
+    cli: CliFn, seed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ingest_seed(cli, seed)
+    other = EXAMPLES / "articles" / "dev-port-strike"
+    cli("ingest", str(other) + ".txt", "--facts", str(other) + ".facts.json")
+    url = "https://example.org/news/la-national-guard"
+    out = tmp_path / "seed.nq"
+    assert cli("export", "--article", url, "--output", str(out)).exit_code == 0
+    ds = rdflib.Dataset().parse(out, format="nquads")
+    graphs = {str(g) for _, _, _, g in ds.quads((None, None, None, None))}
+    assert all(g.startswith("https://claimgraph.org/id/article/") for g in graphs)
+    assert len(graphs) == 3  # the article's graph and the two claims that assert events
+    texts = {str(o) for o in ds.objects(None, rdflib.URIRef("http://schema.org/text"))}
+    assert not any("dockworkers" in t for t in texts)
+    article_graph = next(g for g in graphs if g.endswith("/graph"))
+    r = cli("export", "--graph", article_graph, "--format", "turtle")
+    g = rdflib.Graph().parse(data=r.stdout, format="turtle")
+    assert len(g) > 100
+    missing = cli("export", "--article", "https://example.org/nothing")
+    assert missing.exit_code != 0 and "no article" in missing.stderr
+
+
+def test_shacl_refusal_prints_report_and_stores_nothing(
+    cli: CliFn, seed: tuple[Path, Path]
+) -> None:
+    ingest_seed(cli, EXAMPLES_PORT)
+    before = nquads(cli)
+    text, facts = seed
+
+    def organisation_holds_office(d: dict) -> None:
+        white_house = next(e["id"] for e in d["entities"] if e["name"] == "White House")
+        d["roles"].append({"person": white_house, "title": "Spokesperson"})
+
+    edit_facts(facts, organisation_holds_office)
+    r = cli("ingest", str(text), "--facts", str(facts))
+    assert r.exit_code == 3
+    assert "SHACL violation" in r.stderr and "nothing was stored" in r.stderr
+    assert "An office holding needs exactly one person (org:member)." in r.stderr
+    assert "http://www.w3.org/ns/org#member" in r.stderr
+    assert nquads(cli) == before
+
+
+EXAMPLES_PORT = (
+    EXAMPLES / "articles" / "dev-port-strike.txt",
+    EXAMPLES / "articles" / "dev-port-strike.facts.json",
+)
+
+
+def _bad_fact_sheets() -> list:
+    def dangling(d: dict) -> None:
+        d["claims"][0]["claimant"] = "e999"
+
+    def negative(d: dict) -> None:
+        d["quantities"][0]["value"] = -3
+
+    def outside(d: dict) -> None:
+        d["claims"][0]["end"] = 10**6
+
+    def reversed_span(d: dict) -> None:
+        c = d["claims"][0]
+        c["start"], c["end"] = c["end"], c["start"]
+
+    def bad_date(d: dict) -> None:
+        d["article"]["published"] = "9 June, sometime"
+
+    return [
+        pytest.param(
+            dangling,
+            "refers to entity 'e999', which the report does not define",
+            id="dangling-entity",
+        ),
+        pytest.param(
+            negative,
+            "quantities.0.value: Input should be greater than or equal to 0",
+            id="negative-count",
+        ),
+        pytest.param(outside, "ends after the article's last character", id="span-outside-text"),
+        pytest.param(reversed_span, "is not before its end", id="start-after-end"),
+        pytest.param(
+            bad_date, "article.published: Input should be a valid date", id="malformed-date"
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("change", "message"), _bad_fact_sheets())
+def test_bad_fact_sheet_is_refused_and_store_untouched(
+    cli: CliFn, seed: tuple[Path, Path], change: object, message: str
+) -> None:
+    ingest_seed(cli, EXAMPLES_PORT)
+    before = nquads(cli)
+    text, facts = seed
+    edit_facts(facts, change)  # type: ignore[arg-type]
+    r = cli("ingest", str(text), "--facts", str(facts))
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert r.stderr.count("error:") == 1
+    assert nquads(cli) == before
+
+
+def _bad_articles(tmp: Path) -> dict[str, tuple[Path, str]]:
+    empty = tmp / "empty.txt"
+    empty.write_text("  \n\t\n", encoding="utf-8")
+    latin1 = tmp / "latin1.txt"
+    latin1.write_bytes("Caf\xe9 owners said prices rose.".encode("latin-1"))
+    binary = tmp / "binary.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    huge = tmp / "huge.txt"
+    with huge.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    return {
+        "empty": (empty, "is empty"),
+        "non-utf8": (latin1, "is not UTF-8"),
+        "binary": (binary, "is binary, not text"),
+        "50MB": (huge, "over the 5 MB limit"),
+        "missing": (tmp / "nope.txt", "does not exist"),
+        "directory": (tmp, "is a directory"),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "non-utf8", "binary", "50MB", "missing", "directory"])
+def test_bad_article_is_refused_and_store_untouched(
+    cli: CliFn, seed: tuple[Path, Path], tmp_path: Path, case: str
+) -> None:
+    ingest_seed(cli, EXAMPLES_PORT)
+    before = nquads(cli)
+    path, message = _bad_articles(tmp_path)[case]
+    r = cli("ingest", str(path), "--facts", str(seed[1]))
+    assert r.exit_code == 2, r.stdout
+    assert message in r.stderr
+    assert r.stderr.count("error:") == 1
+    assert nquads(cli) == before
+
+
+def test_malformed_published_flag(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    r = cli("ingest", str(seed[0]), "--facts", str(seed[1]), "--published", "2025-13-45")
+    assert r.exit_code == 2
+    assert "--published '2025-13-45' is not a date" in r.stderr
+
+
+def test_cli_flags_override_fact_sheet_metadata(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed, "--published", "2025-06-10", "--publisher", "Daily Example")
+    r = cli(
+        "query",
+        "SELECT ?d ?p WHERE { ?a schema:datePublished ?d ; schema:publisher/schema:name ?p }",
+        "--format",
+        "csv",
+    )
+    assert r.stdout.splitlines()[1] == "2025-06-10,Daily Example"
+
+
+def test_validate_store_and_file(cli: CliFn, seed: tuple[Path, Path], tmp_path: Path) -> None:
+    ingest_seed(cli, seed)
+    ok = cli("validate")
+    assert ok.exit_code == 0 and "conforms" in ok.stdout
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix schema: <http://schema.org/> .\n"
+        "<urn:q> a schema:QuantitativeValue ; schema:value -1.0 .\n",
+        encoding="utf-8",
+    )
+    r = cli("validate", str(bad))
+    assert r.exit_code == 3
+    assert "A quantity needs exactly one value, a decimal of at least 0." in r.stdout
+
+
+def test_stats(cli: CliFn, seed: tuple[Path, Path]) -> None:
+    ingest_seed(cli, seed)
+    out = cli("stats").stdout
+    assert "articles  1" in out and "claims    8" in out
+
+
+def test_store_from_environment(tmp_path: Path, seed: tuple[Path, Path]) -> None:
+    env = {**os.environ, "CLAIMGRAPH_STORE": str(tmp_path / "env-store")}
+    exe = Path(sys.executable).with_name("claimgraph")
+    subprocess.run(
+        [str(exe), "ingest", str(seed[0]), "--facts", str(seed[1])],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert (tmp_path / "env-store").is_dir()
+    assert not (tmp_path / ".claimgraph").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["ingest"],
+        ["extract"],
+        ["query"],
+        ["export"],
+        ["validate"],
+        ["stats"],
+        ["demo"],
+        ["ontology"],
+        ["ontology", "check"],
+        ["ontology", "docs"],
+    ],
+)
+def test_every_command_has_help(cli: CliFn, command: list[str]) -> None:
+    r = cli(*command, "--help", store=False)
+    assert r.exit_code == 0
+    assert "Usage:" in r.stdout
+
+
+def test_demo_prints_the_three_answers(cli: CliFn) -> None:
+    r = cli("demo", str(EXAMPLES))
+    assert r.exit_code == 0, r.stderr
+    assert "5 articles, 36 claims" in r.stdout
+    assert r.stdout.count("\n## ") == 3
+    assert "Pete Hegseth   | Secretary of Defense" in r.stdout
+    assert "more than a dozen protesters" in r.stdout
+
+
+def test_main_job_runs_from_a_clean_directory(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("claimgraph")
+    r = subprocess.run(
+        [str(exe), "--store", str(tmp_path / "s"), "demo", str(ROOT / "examples")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Who said what" in r.stdout
