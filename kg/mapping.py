@@ -300,8 +300,9 @@ def article_graphs(
     for i, r in enumerate(report.roles):
         person = ent[r.person]
         org = ent.get(r.organization) if r.organization else None
+        place = ent.get(r.jurisdiction) if r.jurisdiction else None
         title_slug = slug(r.title)
-        holder = org if org is not None else person
+        holder = org or place or person
         post = NamedNode(f"{holder.value.replace(base, base + 'post/', 1)}/{title_slug}")
         role = NamedNode(f"{base}role/{title_slug}")
         w.add(person, ORG.holds, post, g)
@@ -313,6 +314,8 @@ def article_graphs(
         w.add(role, SKOS.prefLabel, _lit(r.title), g)
         if org is not None:
             w.add(post, ORG.postIn, org, g)
+        if place is not None:
+            w.add(post, CG.jurisdiction, place, g)
         membership = iris.own("role", str(i + 1))
         w.add(membership, RDF.type, ORG.Membership, g)
         w.add(membership, ORG.member, person, g)

@@ -62,11 +62,16 @@ class Entity(_Model):
 
 
 class Role(_Model):
-    """An office a person holds, as of the article's date ("Secretary of Defense")."""
+    """An office a person holds, as of the article's date ("Secretary of Defense").
+
+    `organization` is where the post is (an Organization); `jurisdiction` is the place
+    whose office it is when the text names a place ("Chad's interior minister").
+    """
 
     person: str
     title: str = Field(min_length=1)
     organization: str | None = None
+    jurisdiction: str | None = None
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
 
@@ -232,6 +237,7 @@ def dangling_references(report: Extraction) -> list[str]:
     for i, r in enumerate(report.roles):
         need("entity", r.person, f"roles[{i}].person", entity_ids)
         need("entity", r.organization, f"roles[{i}].organization", entity_ids)
+        need("entity", r.jurisdiction, f"roles[{i}].jurisdiction", entity_ids)
     for i, q in enumerate(report.quantities):
         need("entity", q.counted_of, f"quantities[{i}].counted_of", entity_ids)
     for i, c in enumerate(report.claims):
@@ -247,6 +253,65 @@ def dangling_references(report: Extraction) -> list[str]:
             need("quantity", ref, f"events[{i}].quantities", quantity_ids)
         need("claim", ev.claim, f"events[{i}].claim", claim_ids)
     return problems
+
+
+# Which entity types each reference may point at: what the shapes accept, stated once in
+# the report's own terms so that a fact sheet gets a plain message and the extractor can
+# drop a link it got wrong instead of losing the whole article at the SHACL gate.
+AGENT_TYPES = frozenset({"Person", "Organization", "Group", "Publisher"})
+REFERENCE_TYPES: dict[tuple[str, str], frozenset[str]] = {
+    ("roles", "person"): frozenset({"Person"}),
+    ("roles", "organization"): frozenset({"Organization", "Publisher"}),
+    ("roles", "jurisdiction"): frozenset({"Place"}),
+    ("claims", "claimant"): AGENT_TYPES,
+    ("events", "actor"): AGENT_TYPES,
+    ("events", "place"): frozenset({"Place"}),
+    ("events", "force"): frozenset({"Organization"}),
+}
+
+
+def mistyped_references(report: Extraction) -> list[str]:
+    """Every reference to an entity of a type it cannot have, as a sentence for the user."""
+    types = {e.id: e.type for e in report.entities}
+    problems: list[str] = []
+    for (part, key), allowed in REFERENCE_TYPES.items():
+        for i, item in enumerate(getattr(report, part)):
+            ref = getattr(item, key)
+            if ref is not None and ref in types and types[ref] not in allowed:
+                problems.append(
+                    f"{part}[{i}].{key} refers to {ref!r}, of type {types[ref]}; it must be "
+                    + " or ".join(sorted(allowed))
+                )
+    return problems
+
+
+def without_mistyped_references(report: Extraction) -> Extraction:
+    """The report less what cannot stand: optional links unset, required ones dropped."""
+    types = {e.id: e.type for e in report.entities}
+
+    def ok(part: str, key: str, ref: str | None) -> bool:
+        return ref is None or types.get(ref) in REFERENCE_TYPES[(part, key)]
+
+    out = report.model_copy(deep=True)
+    out.roles = [r for r in out.roles if ok("roles", "person", r.person)]
+    for r in out.roles:
+        if not ok("roles", "organization", r.organization):
+            # "Peru's finance minister": the place is the post's jurisdiction.
+            if r.jurisdiction is None and types.get(r.organization or "") == "Place":
+                r.jurisdiction = r.organization
+            r.organization = None
+        if not ok("roles", "jurisdiction", r.jurisdiction):
+            r.jurisdiction = None
+    kept = [c for c in out.claims if ok("claims", "claimant", c.claimant)]
+    kept_ids = {c.id for c in kept if c.id}
+    out.claims = kept
+    for ev in out.events:
+        for key in ("actor", "place", "force"):
+            if not ok("events", key, getattr(ev, key)):
+                setattr(ev, key, None)
+        if ev.claim is not None and ev.claim not in kept_ids:
+            ev.claim = None
+    return out
 
 
 def spans_outside(report: Extraction, text: str) -> list[str]:

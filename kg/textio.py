@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from kg.errors import FactSheetError, InputError
-from kg.report import Extraction, parse_report, spans_outside
+from kg.report import Extraction, mistyped_references, parse_report, spans_outside
 
 # A long news article is some 20,000 words (about 150 kB); 5 MB is thirty books' worth,
 # which is a wrong file rather than an article.
@@ -55,7 +55,7 @@ def read_facts(path: Path, text: str) -> Extraction:
     except ValueError as exc:
         raise FactSheetError(f"fact sheet {path} is not JSON: {exc}") from None
     report = parse_report(data, source=f"fact sheet {path}")
-    problems = spans_outside(report, text)
+    problems = mistyped_references(report) + spans_outside(report, text)
     if problems:
         raise FactSheetError(
             f"fact sheet {path} does not fit its article:\n  " + "\n  ".join(problems)

@@ -106,7 +106,8 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
         advanced=True,  # SHACL-SPARQL constraints
         allow_warnings=True,
     )
-    violations = [_violation(results, r, data) for r in results.subjects(SH.resultSeverity)]
+    # Top-level results only: a failed sh:node also reports its nested detail results.
+    violations = [_violation(results, r, data) for r in results.objects(None, SH.result)]
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
     return ValidationReport(conforms=bool(conforms), violations=violations)
 

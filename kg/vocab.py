@@ -54,7 +54,7 @@ CG = Vocabulary(
     "cue cueSpan contentSpan sourceSpan claimType medium confidence "
     "certainty polarity temporality mentionsQuantity conflictsWith "
     # quantities, events, spans of either
-    "qualifier counted countedOf surfaceText span force count "
+    "qualifier counted countedOf surfaceText span force count jurisdiction "
     # fact-check links
     "matchedClaim matchedReview matchScore matchMethod normalizedVerdict",
 )

@@ -188,16 +188,16 @@ def test_shacl_refusal_prints_report_and_stores_nothing(
     before = nquads(cli)
     text, facts = seed
 
-    def organisation_holds_office(d: dict) -> None:
-        white_house = next(e["id"] for e in d["entities"] if e["name"] == "White House")
-        d["roles"].append({"person": white_house, "title": "Spokesperson"})
+    def person_as_medium(d: dict) -> None:
+        d["claims"][2]["medium"] = "Gavin Newsom"
 
-    edit_facts(facts, organisation_holds_office)
+    edit_facts(facts, person_as_medium)
     r = cli("ingest", str(text), "--facts", str(facts))
     assert r.exit_code == 3
-    assert "SHACL violation" in r.stderr and "nothing was stored" in r.stderr
-    assert "An office holding needs exactly one person (org:member)." in r.stderr
-    assert "http://www.w3.org/ns/org#member" in r.stderr
+    assert "1 SHACL violation" in r.stderr and "nothing was stored" in r.stderr
+    assert "A claim's medium is one platform (a schema:Organization)." in r.stderr
+    assert "path https://w3id.org/claimgraph/ns#medium" in r.stderr
+    assert "value https://claimgraph.org/id/person/gavin-newsom" in r.stderr
     assert nquads(cli) == before
 
 
@@ -220,6 +220,9 @@ def _bad_fact_sheets() -> list:
     def reversed_span(d: dict) -> None:
         c = d["claims"][0]
         c["start"], c["end"] = c["end"], c["start"]
+
+    def office_by_org(d: dict) -> None:
+        d["roles"].append({"person": "e3", "title": "Spokesperson"})
 
     def bad_date(d: dict) -> None:
         d["article"]["published"] = "9 June, sometime"

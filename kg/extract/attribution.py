@@ -1,0 +1,422 @@
+"""Attributed statements: who said what, found from quotation marks and the dependency parse.
+
+A claim is a reporting cue (a verb from the lexicon, or "according to"), a speaker (a token whose
+entity kg.extract.pipeline resolves) and a content span. Direct quotes are read from the
+quotation marks first, so the speaker clause around a quote never yields a second claim; then
+every remaining reporting verb gives indirect speech from its clausal complement, its object
+("called the move …"), its prepositional object ("warned of …") or fronted content ("X happened,
+officials said"); "according to X" attributes the rest of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import Lexicon
+
+_OPEN = "\u201c"
+_CLOSE = "\u201d"
+_QUOTE_CHARS = '"\u201c\u201d'
+_TRAIL = " \t\n.,;:\u2014\u2013-"
+_SUBJECTS = ("nsubj",)
+_LISTENER_VERBS = {"tell", "inform", "remind", "assure", "warn", "urge", "brief", "notify"}
+_DOC_NOUNS = {"statement", "report", "study", "document", "letter", "filing", "survey", "memo"}
+
+
+@dataclass
+class RawClaim:
+    """A claim before its speaker is resolved to an entity (offsets are characters)."""
+
+    speaker: Token | None
+    cue: str
+    cue_start: int
+    cue_end: int
+    start: int
+    end: int
+    type: str
+    medium: str | None = None
+    confidence: float = 0.9
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """The inner spans of quotations, curly or straight, that close within their paragraph."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        open_at: int | None = None
+        for i in range(para.start(), para.end()):
+            ch = text[i]
+            if ch == _OPEN or (ch == '"' and open_at is None):
+                open_at = i
+            elif (ch == _CLOSE or ch == '"') and open_at is not None:
+                if i > open_at + 1:
+                    spans.append((open_at + 1, i))
+                open_at = None
+    return spans
+
+
+def _balanced(s: str) -> bool:
+    return s.count(_OPEN) == s.count(_CLOSE) and s.count('"') % 2 == 0
+
+
+def _close_quote(text: str, start: int, end: int) -> int:
+    """Extend content that opens a quotation to the mark that closes it ('the vote "reckless"')."""
+    inner = text[start:end]
+    if _balanced(inner):
+        return end
+    for k in range(end, min(len(text), end + 3)):
+        if text[k] in (_CLOSE, '"'):
+            return k + 1
+        if text[k] not in ".,!?":
+            break
+    return end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Content without surrounding spaces, commas, a final stop, or a stray quotation mark."""
+    end = _close_quote(text, start, end)
+    for _ in range(2):
+        while start < end and text[start] in " \t\n,:":
+            start += 1
+        while end > start and text[end - 1] in _TRAIL:
+            end -= 1
+        inner = text[start:end]
+        if inner[:1] in (_OPEN, '"') and not _balanced(inner):
+            start += 1
+        inner = text[start:end]
+        if inner[-1:] in (_CLOSE, '"') and not _balanced(inner):
+            end -= 1
+        if text[end - 1 : end] in (_CLOSE, '"'):
+            break
+    return start, end
+
+
+def _is_reporting(tok: Token, lex: Lexicon) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.reporting_verbs
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker token of a reporting verb, inherited along conjunctions and participles."""
+    seen = 0
+    while verb is not None and seen < 4:
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            # a fronted clause may be mis-parsed as a second subject: the nearest one speaks
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+            head = verb.head
+            # "X said A had been done and warned of B": the conjunct reporting verb shares
+            # the speaker of the reporting verb whose complement it was parsed into
+            if (
+                verb.dep_ == "conj"
+                and head.dep_ == "ccomp"
+                and any(c.dep_ == "nsubjpass" for c in head.children)
+            ):
+                head = head.head
+            verb = head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _medium(verb: Token, lex: Lexicon) -> str | None:
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "on":
+            obj = " ".join(t.text for t in prep.subtree if t is not prep)
+            name = lex.platforms.get(obj.lower()) or lex.platforms.get(
+                re.sub(r"^(the|his|her|their|its)\s+", "", obj.lower())
+            )
+            if name:
+                return name
+    return None
+
+
+def _sent_bounds(tok: Token) -> tuple[int, int]:
+    sent: Span = tok.sent
+    return sent.start, sent.end
+
+
+def _char_range(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def _inside(quotes: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    for qs, qe in quotes:
+        if qs - 1 <= start and end <= qe + 1:
+            return qs, qe
+    return None
+
+
+def _fronted(doc: Doc, verb: Token, speaker: Token) -> tuple[int, int] | None:
+    """Content before the reporting clause: "X happened, officials said" or ", said X"."""
+    clause_left = min(speaker.left_edge.i, verb.i)
+    j = clause_left - 1
+    while j >= 0 and doc[j].text in _QUOTE_CHARS:
+        j -= 1
+    if j < 0 or doc[j].text not in (",", "\u2014", "--"):
+        return None
+    # the tokens between the speaker clause and the verb must be the clause itself
+    first, _ = _sent_bounds(verb)
+    if first >= j and first > 0 and doc[first - 1].text not in (".", "!", "?", "\n"):
+        # the parser sometimes starts a sentence at the comma: the content is the clause before
+        first = doc[first - 1].sent.start
+    if first >= j or "\n" in doc[first:j].text:
+        return None
+    while first < j and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    if first >= j:
+        return None
+    return _char_range(doc, first, j - 1)
+
+
+def _clause_content(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
+    """Token range of what a reporting verb reports, to its right."""
+    doc = verb.doc
+    lemma = verb.lemma_.lower()
+    comps = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if lemma in ("promise", "pledge", "vow", "threaten", "urge", "demand", "predict"):
+        comps += [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if comps:
+        first = min(c.left_edge.i for c in comps)
+        last = max(c.right_edge.i for c in comps)
+        # "said the offer, a raise, was …": the parser may take the clause's subject for an
+        # object of the verb; a listener ("told reporters that …") is not content
+        for c in verb.children:
+            if c.dep_ == "dobj" and verb.i < c.i < first and lemma not in _LISTENER_VERBS:
+                first = c.left_edge.i
+        # "said X had happened and warned of Y": a second reporting verb ends the content
+        for c in comps:
+            for t in c.subtree:
+                if (
+                    t.dep_ == "conj"
+                    and t.head.i >= first
+                    and t.lemma_.lower() in lex.reporting_verbs
+                    and not any(x.dep_ in ("nsubj", "nsubjpass") for x in t.children)
+                ):
+                    last = min(last, t.left_edge.i - 1)
+        while last > first and (doc[last].dep_ == "cc" or doc[last].is_punct):
+            last -= 1
+        # "said X and that Y": a second content clause hung on the verb
+        for c in verb.children:
+            if c.dep_ == "conj" and c.i > last and c.left_edge.lower_ == "that":
+                last = max(last, c.right_edge.i)
+        while first < last and (doc[first].dep_ == "mark" or doc[first].is_punct):
+            first += 1
+        return first, last
+    preps = lex.prep_content_verbs.get(lemma, frozenset())
+    if lemma in lex.object_content_verbs or preps:
+        parts = [
+            c
+            for c in verb.rights
+            if c.dep_ in ("dobj", "oprd", "xcomp", "attr", "acomp")
+            or (c.dep_ == "prep" and c.lower_ in preps)
+        ]
+        if lemma not in lex.object_content_verbs:
+            parts = [c for c in parts if c.dep_ == "prep"]
+        if not parts:
+            return None
+        first = min(c.left_edge.i for c in parts)
+        last = max(c.right_edge.i for c in parts)
+        extra = [c for c in verb.rights if c.dep_ in ("oprd", "xcomp", "advcl") and c.i > last]
+        if parts and any(p.dep_ == "dobj" for p in parts):
+            for c in extra:
+                if c.dep_ != "advcl":
+                    last = max(last, c.right_edge.i)
+        return first, last
+    return None
+
+
+def _direct_quotes(
+    doc: Doc, lex: Lexicon, quotes: list[tuple[int, int]], used: set[int]
+) -> list[RawClaim]:
+    text = doc.text
+    claims: list[RawClaim] = []
+    last: RawClaim | None = None
+    last_clause_end = -1
+    for qs, qe in quotes:
+        inner = text[qs:qe].strip()
+        if len(inner.split()) < 3:
+            continue
+        verb: Token | None = None
+        after = doc.char_span(qe + 1, min(len(text), qe + 160), alignment_mode="expand")
+        if after is not None and (inner[-1] in ",?!\u2014\u2013-" or text[qe + 1 : qe + 2] == ","):
+            sent_end = after[0].sent.end
+            for tok in after[: min(len(after), 10)]:
+                if tok.i >= sent_end or tok.text in _QUOTE_CHARS:
+                    break
+                if _is_reporting(tok, lex) and subject_of(tok) is not None:
+                    verb = tok
+                    break
+        if verb is None and qs >= 2:
+            before = doc.char_span(max(0, qs - 60), qs - 1, alignment_mode="contract")
+            if before is not None and len(before) >= 2:
+                punct = before[-1]
+                cand = before[-2]
+                if punct.text in (",", ":") and _is_reporting(cand, lex):
+                    verb = cand
+        start, end = _trim(text, qs, qe)
+        if end <= start:
+            continue
+        if verb is None:
+            # a quotation that continues the previous speaker's, right after its clause
+            if last is not None and text[last_clause_end : qs - 1].strip() == "":
+                claims.append(
+                    RawClaim(
+                        last.speaker,
+                        last.cue,
+                        last.cue_start,
+                        last.cue_end,
+                        start,
+                        end,
+                        "direct_quote",
+                        last.medium,
+                        0.8,
+                    )
+                )
+            continue
+        speaker = subject_of(verb)
+        used.add(verb.i)
+        claim = RawClaim(
+            speaker,
+            verb.text,
+            verb.idx,
+            verb.idx + len(verb),
+            start,
+            end,
+            "direct_quote",
+            _medium(verb, lex),
+            0.95,
+        )
+        claims.append(claim)
+        last = claim
+        sent = verb.sent
+        last_clause_end = sent.end_char if sent.end_char > qe else qe + 1
+    return claims
+
+
+def _according_to(doc: Doc, quotes: list[tuple[int, int]]) -> list[RawClaim]:
+    claims: list[RawClaim] = []
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        to = doc[tok.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        source = objs[0]
+        src_end = to.right_edge.i
+        s_start, s_end = _sent_bounds(tok)
+        first = s_start
+        while first < tok.i and (doc[first].is_punct or doc[first].text in _QUOTE_CHARS):
+            first += 1
+        if first == tok.i:
+            j = src_end + 1
+            while j < s_end and doc[j].is_punct:
+                j += 1
+            if j >= s_end:
+                continue
+            start, end = _char_range(doc, j, s_end - 1)
+        elif doc[tok.i - 1].text == ",":
+            start, end = _char_range(doc, first, tok.i - 2)
+        else:
+            continue
+        start, end = _trim(doc.text, start, end)
+        if end <= start:
+            continue
+        ctype = "direct_quote" if _inside(quotes, start, end) else "according_to"
+        claims.append(
+            RawClaim(
+                source, "according to", tok.idx, to.idx + len(to), start, end, ctype, None, 0.9
+            )
+        )
+    return claims
+
+
+def find_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
+    """Every attributed statement in the document, in text order."""
+    quotes = quote_spans(doc.text)
+    used: set[int] = set()
+    claims = _direct_quotes(doc, lex, quotes, used)
+    claims += _according_to(doc, quotes)
+    for tok in doc:
+        if tok.i in used or not _is_reporting(tok, lex) or tok.lower_ == "according":
+            continue
+        if tok.dep_ in ("amod", "compound") or tok.tag_ == "VBN" and tok.dep_ == "acl":
+            continue
+        speaker = subject_of(tok)
+        if speaker is None:
+            continue
+        lemma = tok.lemma_.lower()
+        span = _clause_content(tok, lex)
+        weak = lemma in lex.weak_object_verbs and not any(c.dep_ == "ccomp" for c in tok.children)
+        ctype = "indirect"
+        if span is not None:
+            start, end = _char_range(doc, *span)
+        else:
+            fronted = _fronted(doc, tok, speaker)
+            if fronted is None:
+                continue
+            start, end = fronted
+            weak = False
+        start, end = _trim(doc.text, start, end)
+        if end <= start or len(doc.text[start:end].split()) < 2:
+            continue
+        if weak:
+            continue
+        quote = _inside(quotes, start, end)
+        if quote is not None and (quote[1] - quote[0]) <= (end - start) + 2:
+            ctype = "direct_quote"
+        claims.append(
+            RawClaim(
+                speaker,
+                tok.text,
+                tok.idx,
+                tok.idx + len(tok),
+                start,
+                end,
+                ctype,
+                _medium(tok, lex),
+                0.85 if span is not None else 0.75,
+            )
+        )
+    headlines = _headline_ranges(doc)
+    claims = [c for c in claims if not any(hs <= c.cue_start < he for hs, he in headlines)]
+    claims.sort(key=lambda c: (c.start, c.end))
+    return claims
+
+
+def _headline_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Lines without final punctuation (headlines, captions): they repeat the body's claims."""
+    ranges = []
+    for line in re.finditer(r"[^\n]+", doc.text):
+        body = line.group().rstrip()
+        if body and body[-1] not in '.!?"\u201d:;)' and len(body.split()) <= 20:
+            ranges.append((line.start(), line.end()))
+    return ranges
+
+
+def speaker_phrase(tok: Token) -> tuple[int, int]:
+    """The token range of a speaker's noun phrase, without clauses or appositions after it."""
+    left = tok.left_edge.i
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("compound", "amod", "nummod"):
+            right = max(right, c.right_edge.i)
+    return left, right + 1
+
+
+def document_source(tok: Token) -> Token | None:
+    """The author of a document that "said" something ("a statement from the ministry")."""
+    if tok.lemma_.lower() not in _DOC_NOUNS:
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None

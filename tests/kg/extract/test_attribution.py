@@ -1,0 +1,116 @@
+"""Who said what: claimant, cue and exact content span."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.kg.extract.conftest import Reading
+
+Read = Callable[[str], Reading]
+
+
+def _only(r: Reading, name: str) -> tuple[str, str, str]:
+    (claim,) = r.claims_by(name)
+    return claim.cue, claim.type, r.content(claim)
+
+
+def test_direct_quote_speaker_after(read: Read) -> None:
+    r = read('"The harvest is the worst in a decade," farmer Piet Visser told reporters.')
+    assert _only(r, "Piet Visser") == (
+        "told",
+        "direct_quote",
+        "The harvest is the worst in a decade",
+    )
+
+
+def test_multi_sentence_quote_with_pronoun_and_platform(read: Read) -> None:
+    r = read(
+        "Senator Joan Alder attacked the plan on Sunday.\n"
+        '"This bill is a disgrace. It will raise costs for everyone," she wrote on Truth Social.'
+    )
+    (claim,) = r.claims_by("Joan Alder")
+    assert claim.cue == "wrote" and claim.medium == "Truth Social"
+    assert r.content(claim) == "This bill is a disgrace. It will raise costs for everyone"
+
+
+def test_said_that_with_date(read: Read) -> None:
+    r = read("The Port Authority said on Friday that cargo volumes had fallen 8 percent.")
+    assert _only(r, "Port Authority") == ("said", "indirect", "cargo volumes had fallen 8 percent")
+
+
+def test_fronted_content_unnamed_source(read: Read) -> None:
+    r = read("Two bridges collapsed in the storm, local officials said.")
+    assert _only(r, "local officials") == ("said", "indirect", "Two bridges collapsed in the storm")
+    assert r.entity("local officials").type == "Group"
+
+
+def test_according_to_before_and_after(read: Read) -> None:
+    r = read(
+        "According to aid workers, the camp holds 9,000 people. "
+        "Food prices doubled in March, according to the Ministry of Trade."
+    )
+    assert _only(r, "aid workers") == (
+        "according to",
+        "according_to",
+        "the camp holds 9,000 people",
+    )
+    assert _only(r, "Ministry of Trade")[2] == "Food prices doubled in March"
+
+
+def test_warned_of_and_called(read: Read) -> None:
+    r = read(
+        "The Fire Service warned of more evacuations. Councillor Ben Odum called the delay "
+        '"unacceptable."'
+    )
+    assert _only(r, "Fire Service")[2] == "of more evacuations"
+    assert _only(r, "Ben Odum") == ("called", "indirect", 'the delay "unacceptable."')
+
+
+def test_writing_on_platform(read: Read) -> None:
+    r = read("Mayor Carla Dunn criticized the ruling, writing on X that it was wrong.")
+    (claim,) = [c for c in r.claims_by("Carla Dunn") if c.cue == "writing"]
+    assert claim.medium == "X" and r.content(claim) == "it was wrong"
+
+
+def test_argued_two_clauses_and_said_after_rejected(read: Read) -> None:
+    r = read(
+        "Economist Mei Tanaka argued that rents had risen by 9 percent and that wages had not. "
+        "A spokesman for the bank, Omar Haddad, rejected the report and said rates would hold."
+    )
+    assert _only(r, "Mei Tanaka")[2] == "rents had risen by 9 percent and that wages had not"
+    assert _only(r, "Omar Haddad")[2] == "rates would hold"
+
+
+def test_conjoined_reporting_verbs_share_the_speaker(read: Read) -> None:
+    r = read(
+        "The county prosecutor's office said nine people had been charged and warned of "
+        "further arrests."
+    )
+    claims = r.claims_by("county prosecutor's office")
+    assert [(c.cue, r.content(c)) for c in claims] == [
+        ("said", "nine people had been charged"),
+        ("warned", "of further arrests"),
+    ]
+
+
+def test_headline_is_not_a_claim(read: Read) -> None:
+    r = read("Mayor says bridge will reopen\n\nThe bridge reopened on Monday.")
+    assert r.report.claims == []
+
+
+def test_fronted_content_with_trailing_clause(read: Read) -> None:
+    r = read(
+        "A storm flattened at least 60 barns in Greene County on Sunday, county officials "
+        "said, as crews cleared roads."
+    )
+    assert _only(r, "county officials")[2] == (
+        "A storm flattened at least 60 barns in Greene County on Sunday"
+    )
+
+
+def test_interrupted_quote_gives_both_parts_to_the_speaker(read: Read) -> None:
+    r = read('"We are ready," Chief Nora Hale said, "and we will not wait for help."')
+    assert [r.content(c) for c in r.claims_by("Nora Hale")] == [
+        "We are ready",
+        "and we will not wait for help",
+    ]
