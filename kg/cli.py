@@ -39,6 +39,8 @@ app = typer.Typer(
 )
 ontology_app = typer.Typer(help="Check the ontology with HermiT, or write its documentation.")
 app.add_typer(ontology_app, name="ontology")
+factcheck_app = typer.Typer(help="Published fact-checks: import them, and match claims to them.")
+app.add_typer(factcheck_app, name="factcheck")
 
 BASE_ENV = "CLAIMGRAPH_BASE_IRI"
 
@@ -436,6 +438,52 @@ def ontology_docs(
     def run() -> None:
         for p in write_docs(out):
             typer.echo(str(p))
+
+    guarded(run)
+
+
+@factcheck_app.command("import")
+def factcheck_import(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A file or a directory: ClaimReview JSON-LD (page, file or DataFeed, .gz too), "
+            "a Google Fact Check Tools response, or ClaimsKG RDF."
+        ),
+    ],
+) -> None:
+    """Import published fact-checks: validated, deduplicated by URL, re-runs replace."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from kg.factcheck.claimreview import read_path
+    from kg.factcheck.imports import import_factchecks
+
+    def run() -> None:
+        found = read_path(source)
+        if not found.reviews:
+            raise InputError(f"no ClaimReview in {source}")
+        with (
+            open_store() as store,
+            Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+                disable=not sys.stderr.isatty(),
+            ) as bar,
+        ):
+            task = bar.add_task("importing", total=len(found.reviews))
+            report = import_factchecks(
+                store, found.reviews, base=state.base, progress=lambda n: bar.advance(task, n)
+            )
+        typer.echo(
+            f"{report.stored} fact-checks stored ({report.new} new, {report.updated} replaced), "
+            f"{report.warnings} warnings, {len(report.refused)} refused, "
+            f"{len(found.skipped)} passed over"
+        )
+        for line in report.refused + found.skipped:
+            typer.echo(f"  {line}", err=True)
 
     guarded(run)
 

@@ -110,6 +110,19 @@ class ClaimStore:
         self.update(_replace_request(old_names if old else [], graphs.quads))
         return change
 
+    def replace_graphs(self, quads: list[Quad]) -> tuple[int, int]:
+        """Make every graph the quads name hold exactly those quads, in one update.
+
+        Returns how many of those graphs are new and how many were replaced.
+        """
+        names: dict[str, NamedNode] = {}
+        for q in quads:
+            if isinstance(q.graph_name, NamedNode):
+                names.setdefault(q.graph_name.value, q.graph_name)
+        existing = [n for n in names.values() if self._store.contains_named_graph(n)]
+        self.update(_replace_request(existing, quads))
+        return len(names) - len(existing), len(existing)
+
     def update(self, request: str) -> None:
         try:
             self._store.update(request)
