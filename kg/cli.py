@@ -21,12 +21,13 @@ import typer
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat
 
 from kg import __version__
+from kg.conflicts import refresh_conflicts
 from kg.errors import ClaimgraphError, InputError, QueryError
 from kg.ingest import ingest_report
 from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
 from kg.query import GRAPH_FORMATS, run_query, write_result
 from kg.report import ArticleMeta, Extraction
-from kg.store import ClaimStore, default_store_path
+from kg.store import Change, ClaimStore, default_store_path
 from kg.textio import looks_like_html, read_article, read_facts
 from kg.vocab import PREFIXES
 
@@ -222,6 +223,8 @@ def ingest(
             model = _model_version()
         with open_store() as store:
             result = ingest_report(store, text, report, base=state.base, model_version=model)
+            if result.change is not Change.UNCHANGED:
+                refresh_conflicts(store, state.base)
         typer.echo(
             f"{result.change.value}: {result.article} "
             f"({result.entities} entities, {result.claims} claims, {result.quads} quads)"
@@ -510,8 +513,10 @@ def demo(
                     store, text, report, base=state.base, model_version="fact sheet"
                 )
                 typer.echo(f"{done.change.value:9} {path.name}: {done.claims} claims")
+            conflicts = refresh_conflicts(store, state.base)
             s = store.stats()
             typer.echo(
+                f"\n{len(conflicts)} conflicting figures found"
                 f"\nstore {state.store_path}: {s.articles} articles, {s.claims} claims, "
                 f"{s.entities} entities, {s.quads} quads "
                 f"({time.perf_counter() - started:.1f} s)"

@@ -369,11 +369,12 @@ def test_every_command_has_help(cli: CliFn, command: list[str]) -> None:
     assert "Usage:" in r.stdout
 
 
-def test_demo_prints_the_three_answers(cli: CliFn) -> None:
+def test_demo_prints_the_example_answers(cli: CliFn) -> None:
     r = cli("demo", str(EXAMPLES))
     assert r.exit_code == 0, r.stderr
     assert "5 articles, 36 claims" in r.stdout
-    assert r.stdout.count("\n## ") == 3
+    assert r.stdout.count("\n## ") == 4
+    assert "Pacific Maritime Association | 6,500 workers" in r.stdout
     assert "Pete Hegseth   | Secretary of Defense" in r.stdout
     assert "more than a dozen protesters" in r.stdout
 

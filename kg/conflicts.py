@@ -1,0 +1,216 @@
+"""Conflicting figures: two claimants who give different numbers for the same thing.
+
+A sheriff says 40 people were arrested and the city says 25; a union counts 12,000
+strikers and the employers 6,500. Two claims conflict when different claimants give
+figures for the same kind of thing (the counted nouns share their head: "dockworkers" and
+"workers") in the same article, or in articles a week apart that mention the same place
+or organisation, and the figures cannot both be right: the ranges their qualifiers allow
+do not meet ("about 4,500" meets "more than 4,000"; "6,500" does not meet "about 12,000").
+
+The links are derived data: they live in one graph of their own, recomputed as a whole.
+Figures of time, money and percentages are left out: "two weeks" and "40 percent" are
+rarely counts of the same thing, and nearly always false alarms. So is a per-item figure
+("each able to shelter about 15,000 people").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
+
+from kg.mapping import DEFAULT_BASE_IRI
+from kg.store import ClaimStore
+from kg.vocab import CG, PROV, SCHEMA
+
+# "about", "roughly": a reporter's rounding; 10% either way is what such figures carry.
+APPROXIMATE = 0.10
+NEARBY_DAYS = 7
+MEASURES = frozenset(
+    "percent per cent percentage point minute hour day week month year decade "
+    "dollar euro pound yen usd eur gbp".split()
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    quantity: str
+    claim: str
+    claimant: str
+    article: str
+    value: float
+    low: float
+    high: float
+    counted: str
+    published: dt.date | None
+    about: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    a: Figure
+    b: Figure
+
+
+def conflicts_graph(base: str = DEFAULT_BASE_IRI) -> NamedNode:
+    return NamedNode(f"{base}graph/conflicts")
+
+
+def bounds(
+    value: float, qualifier: str, low: float | None, high: float | None
+) -> tuple[float, float]:
+    """The range of true values a figure with this qualifier allows."""
+    if low is not None and high is not None:
+        return low, high
+    match qualifier:
+        case "Approximately":
+            return value * (1 - APPROXIMATE), value * (1 + APPROXIMATE)
+        case "AtLeast":
+            return value, math.inf
+        case "MoreThan":
+            return math.nextafter(value, math.inf), math.inf
+        case "AtMost":
+            return 0.0, value
+        case "LessThan":
+            return 0.0, math.nextafter(value, -math.inf)
+        case _:
+            return value, value
+
+
+def head(counted: str) -> str:
+    """The counted noun's head, singular and lower case ("National Guard troops": troop)."""
+    words = [w for w in counted.lower().replace("-", " ").split() if w.isalpha()]
+    if not words:
+        return ""
+    w = words[-1]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def same_thing(a: str, b: str) -> bool:
+    """Heads that name the same kind: equal, or one a compound of the other (dockworker)."""
+    ha, hb = head(a), head(b)
+    if not ha or not hb:
+        return False
+    return ha == hb or (len(hb) >= 4 and ha.endswith(hb)) or (len(ha) >= 4 and hb.endswith(ha))
+
+
+def countable(f: Figure, unit: str | None, context: str) -> bool:
+    """A count of things, not a measure or a per-item figure."""
+    if unit or head(f.counted) in MEASURES:
+        return False
+    before = context.split()[-4:]
+    return "each" not in (w.lower().strip(",") for w in before)
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    if a.claimant == b.claimant or a.claim == b.claim or not same_thing(a.counted, b.counted):
+        return False
+    if a.article == b.article:
+        return True
+    if a.published is None or b.published is None:
+        return False
+    near = abs((a.published - b.published).days) <= NEARBY_DAYS
+    return near and bool(a.about & b.about)
+
+
+def find_conflicts(figures: list[Figure]) -> list[Conflict]:
+    """Pairs of figures that cannot both be right. Pure.
+
+    Figures are grouped by the last four letters of their head, which every pair that
+    `same_thing` accepts shares, so the pairwise comparison stays within small groups.
+    """
+    by_head: dict[str, list[Figure]] = {}
+    for f in figures:
+        by_head.setdefault(head(f.counted)[-4:], []).append(f)
+    found: list[Conflict] = []
+    for group in by_head.values():
+        for a, b in itertools.combinations(group, 2):
+            if comparable(a, b) and (a.high < b.low or b.high < a.low):
+                found.append(Conflict(a, b) if a.quantity < b.quantity else Conflict(b, a))
+    return sorted(set(found), key=lambda c: (c.a.quantity, c.b.quantity))
+
+
+_FIGURES = f"""
+SELECT ?q ?claim ?claimant ?article ?value ?min ?max ?qualifier ?counted ?unit ?published
+       ?text ?surface (GROUP_CONCAT(DISTINCT STR(?about); separator=" ") AS ?abouts)
+WHERE {{
+  ?claim a {SCHEMA.Claim} ; {PROV.wasAttributedTo} ?claimant ; {SCHEMA.appearance} ?article ;
+         {SCHEMA.text} ?text ; {CG.mentionsQuantity} ?q .
+  ?q {SCHEMA.value} ?value ; {CG.qualifier} ?qual ; {CG.counted} ?counted ;
+     {CG.surfaceText} ?surface .
+  OPTIONAL {{ ?q {SCHEMA.unitCode} ?unit }}
+  BIND (STRAFTER(STR(?qual), "#") AS ?qualifier)
+  OPTIONAL {{ ?q {SCHEMA.minValue} ?min }}
+  OPTIONAL {{ ?q {SCHEMA.maxValue} ?max }}
+  OPTIONAL {{ ?article {SCHEMA.datePublished} ?published }}
+  OPTIONAL {{ ?claim {SCHEMA.mentions} ?about }}
+}}
+GROUP BY ?q ?claim ?claimant ?article ?value ?min ?max ?qualifier ?counted ?unit ?published
+         ?text ?surface
+"""
+
+
+def stored_figures(store: ClaimStore) -> list[Figure]:
+    result = store.query(_FIGURES)
+    assert isinstance(result, QuerySolutions)
+    out: list[Figure] = []
+    for row in result:
+        value = float(_v(row["value"]) or 0)
+        low, high = bounds(
+            value,
+            _v(row["qualifier"]) or "Exact",
+            _float(_v(row["min"])),
+            _float(_v(row["max"])),
+        )
+        published = _v(row["published"])
+        figure = Figure(
+            quantity=_v(row["q"]) or "",
+            claim=_v(row["claim"]) or "",
+            claimant=_v(row["claimant"]) or "",
+            article=_v(row["article"]) or "",
+            value=value,
+            low=low,
+            high=high,
+            counted=_v(row["counted"]) or "",
+            published=dt.date.fromisoformat(published) if published else None,
+            about=frozenset((_v(row["abouts"]) or "").split()),
+        )
+        text, surface = _v(row["text"]) or "", _v(row["surface"]) or ""
+        context = text[: max(0, text.find(surface))] if surface in text else ""
+        if countable(figure, _v(row["unit"]), context):
+            out.append(figure)
+    return out
+
+
+def refresh_conflicts(store: ClaimStore, base: str = DEFAULT_BASE_IRI) -> list[Conflict]:
+    """Recompute every conflict link in the store, in one update of their graph."""
+    found = find_conflicts(stored_figures(store))
+    g = conflicts_graph(base)
+    quads = [
+        Quad(NamedNode(getattr(x, part)), CG.conflictsWith, NamedNode(getattr(y, part)), g)
+        for c in found
+        for x, y in ((c.a, c.b), (c.b, c.a))
+        for part in ("claim", "quantity")
+    ]
+    if quads:
+        store.replace_graphs(quads)
+    else:
+        store.update(f"DROP SILENT GRAPH {g}")
+    return found
+
+
+def _v(term: object) -> str | None:
+    if isinstance(term, (NamedNode, Literal)):
+        return term.value
+    return None
+
+
+def _float(s: str | None) -> float | None:
+    return float(s) if s is not None else None
