@@ -491,6 +491,61 @@ def factcheck_import(
     guarded(run)
 
 
+class FactcheckExport(StrEnum):
+    claims = "claims"
+    datafeed = "datafeed"
+    claimskg = "claimskg"
+
+
+@factcheck_app.command("export")
+def factcheck_export(
+    format: Annotated[
+        FactcheckExport,
+        typer.Option(
+            "--format",
+            help="claims: our claims as schema:Claim JSON-LD; datafeed: the same as a DataFeed; "
+            "claimskg: reviews and claims in ClaimsKG's RDF model (Turtle).",
+        ),
+    ] = FactcheckExport.datafeed,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Export claims for fact-checkers to review, or everything as ClaimsKG-compatible RDF."""
+    from kg.factcheck.export import claims_datafeed, claims_jsonld, claimskg_triples
+
+    def run() -> None:
+        with open_store(read_only=True) as store:
+            if format is FactcheckExport.claimskg:
+                from pyoxigraph import serialize
+
+                data = (
+                    serialize(
+                        claimskg_triples(store),
+                        format=RdfFormat.TURTLE,
+                        prefixes={
+                            "schema": "http://schema.org/",
+                            "nif": PREFIXES["nif"],
+                            "itsrdf": "https://www.w3.org/2005/11/its/rdf#",
+                            "xsd": PREFIXES["xsd"],
+                        },
+                    )
+                    or b""
+                )
+            else:
+                doc: object = (
+                    claims_jsonld(store)
+                    if format is FactcheckExport.claims
+                    else claims_datafeed(store)
+                )
+                data = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        if output:
+            output.write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+
+    guarded(run)
+
+
 @app.command()
 def demo(
     examples: Annotated[

@@ -9,6 +9,7 @@ version, never half of each.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -216,14 +217,18 @@ class ClaimStore:
             raise StoreError(f"could not flush the store: {exc}") from exc
 
     def close(self) -> None:
-        # pyoxigraph closes on drop; flushing makes the on-disk state final first.
+        """Flush and release the store, so that another process may open it at once.
+
+        pyoxigraph releases the database lock only when the last Python object that holds
+        the store is gone, query-result iterators included; those can sit in reference
+        cycles until the next collection, so one runs here.
+        """
         if hasattr(self, "_store"):
-            if self.read_only:
-                del self._store
-                return
-            with contextlib.suppress(OSError):
-                self._store.flush()
+            if not self.read_only:
+                with contextlib.suppress(OSError):
+                    self._store.flush()
             del self._store
+            gc.collect()
 
     def __enter__(self) -> ClaimStore:
         return self

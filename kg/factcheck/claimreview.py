@@ -170,7 +170,8 @@ def _text(value: Any) -> str | None:
 def _iri(value: Any) -> str | None:
     value = _first(value)
     if isinstance(value, dict):
-        value = value.get("@id") or _get(value, "url") or value.get("@value")
+        # A page's address is its url; its @id may be any IRI a publisher minted.
+        value = _get(value, "url") or value.get("@id") or value.get("@value")
         value = _first(value)
     return str(value).strip() if isinstance(value, str) and value.strip() else None
 
