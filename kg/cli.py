@@ -547,6 +547,29 @@ def factcheck_export(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    query_timeout: Annotated[
+        float, typer.Option("--query-timeout", help="Seconds a SPARQL query may run.")
+    ] = 10.0,
+) -> None:
+    """Serve the store over HTTP: SPARQL endpoint, linked data, REST and the query page.
+
+    Further settings (row cap, write token, CORS, query workers) come from CLAIMGRAPH_*
+    environment variables; see api/settings.py.
+    """
+    from api.server import serve as run_server
+
+    def run() -> None:
+        if query_timeout <= 0:
+            raise InputError("--query-timeout must be a positive number of seconds")
+        run_server(state.store_path, host, port, query_timeout, base_iri=state.base)
+
+    guarded(run)
+
+
+@app.command()
 def demo(
     examples: Annotated[
         Path, typer.Argument(help="The examples directory: articles/ and queries/.")

@@ -48,6 +48,10 @@ class QueryError(ClaimgraphError):
     exit_code = 5
 
 
+class RefusedQuery(QueryError):
+    """A query that would reach outside (SERVICE, LOAD) or change the store where it may not."""
+
+
 class OntologyError(ClaimgraphError):
     """The ontology is inconsistent or has an unsatisfiable class."""
 

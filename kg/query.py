@@ -24,7 +24,7 @@ from pyoxigraph import (
     RdfFormat,
 )
 
-from kg.errors import QueryError
+from kg.errors import QueryError, RefusedQuery
 from kg.store import ClaimStore, QueryResult
 from kg.vocab import PREFIXES, sparql_prefixes
 
@@ -52,8 +52,13 @@ _UPDATE_WORDS = (
     "COPY",
     "MOVE",
     "ADD",
+    "WITH",
 )
 _FORM = re.compile(_KEYWORD.format(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)"), re.IGNORECASE)
+# The prologue (BASE and PREFIX declarations) comes before the first keyword of the
+# request; with IRIs blanked, a declaration is the word and, for PREFIX, a name.
+_PROLOGUE = re.compile(r"\s*(?:(?:BASE)\s+|(?:PREFIX)\s+[\w.\-]*:\s*)+", re.IGNORECASE)
+_DATASET = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
 
 
 class QueryForm(Enum):
@@ -75,20 +80,33 @@ def check_query(sparql: str) -> QueryForm:
     bare = scrub(sparql)
     for word, reason in _FORBIDDEN.items():
         if re.search(_KEYWORD.format(word), bare, re.IGNORECASE):
-            raise QueryError(reason)
-    m = _FORM.search(bare)
+            raise RefusedQuery(reason)
+    if is_update(sparql):
+        raise RefusedQuery("this is an update, not a query: the query interface is read-only")
+    m = _FORM.match(_first_words(bare))
     if m is None:
-        if is_update(sparql):
-            raise QueryError("this is an update, not a query: the query interface is read-only")
         raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return QueryForm(m.group(1).upper())
 
 
+def _first_words(bare: str) -> str:
+    prologue = _PROLOGUE.match(bare)
+    return bare[prologue.end() if prologue else 0 :].lstrip()
+
+
 def is_update(sparql: str) -> bool:
-    bare = scrub(sparql)
-    return any(re.search(_KEYWORD.format(w), bare, re.IGNORECASE) for w in _UPDATE_WORDS) and (
-        _FORM.search(bare) is None
-    )
+    """Whether the request's first keyword, after its prologue, is an update operation.
+
+    An update may contain SELECT in a subquery (`INSERT { … } WHERE { { SELECT … } }`), so
+    the first keyword decides, not whether a query keyword appears somewhere.
+    """
+    head = _first_words(scrub(sparql))
+    return any(re.match(_KEYWORD.format(w), head, re.IGNORECASE) for w in _UPDATE_WORDS)
+
+
+def names_dataset(sparql: str) -> bool:
+    """Whether the query has its own FROM / FROM NAMED (then the union default is off)."""
+    return _DATASET.search(scrub(sparql)) is not None
 
 
 def with_prefixes(sparql: str) -> str:
@@ -104,7 +122,7 @@ def with_prefixes(sparql: str) -> str:
 
 def run_query(store: ClaimStore, sparql: str) -> tuple[QueryForm, QueryResult]:
     form = check_query(sparql)
-    return form, store.query(with_prefixes(sparql))
+    return form, store.query(with_prefixes(sparql), union=not names_dataset(sparql))
 
 
 TABULAR_FORMATS = {

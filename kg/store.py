@@ -144,6 +144,8 @@ class ClaimStore:
     def query(self, sparql: str, *, union: bool = True) -> QueryResult:
         """Evaluate a query over the union of all graphs (the default) or the default graph.
 
+        pyoxigraph's union flag overrides a query's own FROM / FROM NAMED, so callers pass
+        `union=False` for a query that names its dataset (`kg.query.run_query` does).
         Outbound requests are the caller's to forbid: `kg.query.check_query` refuses
         SERVICE and LOAD before anything reaches this method.
         """
@@ -209,6 +211,20 @@ class ClaimStore:
                 f"UNION {{ ?e a {SCHEMA.Place} }} }}"
             ),
         )
+
+    def backup(self, target: Path) -> None:
+        """A consistent checkpoint of the store in `target`, a directory that must not exist.
+
+        RocksDB checkpoints hard-link the immutable files, so this is cheap, and the copy
+        can be opened by another process while this one keeps writing (the API serves
+        queries from such checkpoints).
+        """
+        try:
+            if not self.read_only:
+                self._store.flush()
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"could not checkpoint the store into {target}: {exc}") from exc
 
     def flush(self) -> None:
         try:

@@ -389,3 +389,42 @@ def test_main_job_runs_from_a_clean_directory(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "Who said what" in r.stdout
+
+
+def test_serve_answers_sparql(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    exe = Path(sys.executable).with_name("claimgraph")
+    store = tmp_path / "s"
+    subprocess.run(
+        [str(exe), "--store", str(store), "demo", str(EXAMPLES)], check=True, capture_output=True
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(exe), "--store", str(store), "serve", "--port", str(port), "--query-timeout", "5"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = (
+        f"http://127.0.0.1:{port}/sparql?query=ASK%7B%3Fc%20a%20%3Chttp%3A//schema.org/Claim%3E%7D"
+    )
+    try:
+        for _ in range(100):
+            try:
+                req = urllib.request.Request(
+                    url, headers={"Accept": "application/sparql-results+json"}
+                )
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    assert json.loads(r.read()) == {"head": {}, "boolean": True}
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the server did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

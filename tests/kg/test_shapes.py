@@ -3,9 +3,9 @@
 Each case copies the valid example graph, makes a minimal change to nodes picked by query,
 validates what the changed node reaches (`described`: the same report as the whole graph,
 several times faster) and compares the report with the expected results: focus node,
-result path, value and message. The messages are copied by hand from the shapes file, so
-a changed message, a new constraint or a dropped one fails here
-(`test_table_covers_every_constraint`).
+result path, value and message, and their severity. The messages are copied by hand from
+the shapes file, so a changed message or severity, a new constraint or a dropped one fails
+here (`test_table_covers_every_constraint`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.factcheck.claimreview import FactCheck, Rating, Verdict
+from kg.factcheck.rdf import review_iri, review_quads
 from kg.mapping import article_graphs
 from kg.report import parse_report
 from kg.validate import ValidationReport, shapes_graph, to_rdflib, validate_graph
@@ -138,6 +140,22 @@ ACTIVITY_AGENT = "An ingest activity is run by exactly one software agent."
 ACTIVITY_STARTED = "An ingest activity has at most one start time, an xsd:dateTime."
 AGENT_VERSION = "A software agent needs exactly one version."
 
+QTY_CONFLICTS = "A figure conflicts only with other figures."
+
+REVIEW_URL = "A fact-check needs exactly one URL, typed xsd:anyURI."
+REVIEW_CLAIM = "A fact-check needs exactly one non-empty claim it reviews."
+REVIEW_UNRATED = "The fact-check has no rating: it is stored, with the verdict OTHER."
+REVIEW_RATING = "A fact-check has at most one rating of its own, a schema:Rating."
+REVIEW_ITEM = "A fact-check reviews at most one claim (a schema:CreativeWork, as in ClaimsKG)."
+REVIEW_DATE = "A fact-check has at most one publication date, an xsd:date."
+REVIEW_AUTHOR = "A fact-check has at most one publisher (schema:author), an organisation."
+REVIEW_VERDICT = "A fact-check needs one normalised verdict: TRUE, FALSE, MIXTURE or OTHER."
+RATING_VALUE = "A rating has at most one value, a decimal not above its best rating."
+RATING_WORST = "A rating's worst value is one decimal, not above the rating's value."
+RATING_BEST = "A rating has at most one best value, a decimal."
+RATING_LABEL = "A rating has at most one label (schema:alternateName)."
+REVIEWED_TEXT = "A reviewed claim needs exactly one text."
+
 MATCH_CLAIM = "A fact-check link needs exactly one claim of ours."
 MATCH_REVIEW = "A fact-check link needs exactly one schema:ClaimReview."
 MATCH_SCORE = "A fact-check link needs exactly one score, a decimal."
@@ -146,7 +164,17 @@ MATCH_METHOD = "A fact-check link needs the method that made it."
 # ---------------------------------------------------------------- the valid graph
 
 MATCH = URIRef("https://example.org/factcheck/match/1")
-REVIEW = URIRef("https://example.org/factcheck/review/1")
+FACT_CHECKED = FactCheck(
+    url="https://factcheck.example.org/2025/06/national-guard-los-angeles",
+    claim_reviewed="Trump sent 2,000 National Guard troops to Los Angeles.",
+    date_published=dt.date(2025, 6, 9),
+    publisher="PolitiFact",
+    rating=Rating(label="True", value=5.0, best=6.0, worst=1.0),
+    verdict=Verdict.TRUE,
+    claimant="Donald Trump",
+    claim_date=dt.date(2025, 6, 7),
+)
+REVIEW = URIRef(review_iri(FACT_CHECKED.url).value)
 
 
 @pytest.fixture(scope="module")
@@ -159,14 +187,16 @@ def example() -> rdflib.Graph:
 
 @pytest.fixture(scope="module")
 def base(example: rdflib.Graph) -> rdflib.Graph:
-    """The example plus one valid fact-check link to its first claim (the mapping makes none)."""
+    """The example plus one published fact-check, rated, as the importer writes it, and a
+    valid link from the example's first claim to it (the mapping makes neither)."""
     g = copy(example)
+    g += to_rdflib(review_quads(FACT_CHECKED))
+    assert (REVIEW, TYPE, u(SCHEMA.ClaimReview)) in g
     g.add((MATCH, TYPE, u(CG.ClaimMatch)))
     g.add((MATCH, u(CG.matchedClaim), CLAIM(g)))
     g.add((MATCH, u(CG.matchedReview), REVIEW))
     g.add((MATCH, u(CG.matchScore), dec("0.9")))
     g.add((MATCH, u(CG.matchMethod), Literal("test")))
-    g.add((REVIEW, TYPE, u(SCHEMA.ClaimReview)))
     return g
 
 
@@ -181,12 +211,15 @@ def described(g: rdflib.Graph, focus: URIRef) -> rdflib.Graph:
 
     Each shape reads only its focus node's own statements and the types of their objects,
     except the article's SPARQL constraint, which reaches the spans through their links to
-    the article; so an article brings all of its spans. Nodes left out are unchanged and
-    valid, so the report on this subgraph is the report on the whole graph.
+    the article, and the reviewed-claim shape, which targets the objects of
+    schema:itemReviewed; so an article brings all of its spans and a reviewed claim its
+    review. Nodes left out are unchanged and valid, so the report on this subgraph is the
+    report on the whole graph.
     """
     seeds: list[Node] = [focus]
     if (focus, TYPE, u(SCHEMA.NewsArticle)) in g:
         seeds += g.subjects(u(NIF.referenceContext), focus)
+    seeds += g.subjects(u(SCHEMA.itemReviewed), focus)
     seen: set[Node] = set()
     while seeds:
         node = seeds.pop()
@@ -244,6 +277,9 @@ GROUP = first(CG.Group)
 PLACE = first(SCHEMA.Place)
 ORGANIZATION = first(SCHEMA.Organization)
 FACT_CHECK = first(CG.ClaimMatch)
+CLAIM_REVIEW = first(SCHEMA.ClaimReview)
+RATING = first(SCHEMA.Rating)
+REVIEWED_CLAIM = first(SCHEMA.CreativeWork)
 
 
 def other(cls: NamedNode, p: NamedNode | None = None) -> Obj:
@@ -323,15 +359,16 @@ class Case:
     apply: Apply
     message: str
     breaks: URIRef  # the constraint parameter the case is about, e.g. SH.minCount
+    severity: str = "Violation"  # of every result, as kg.validate.Violation.severity reads
 
 
-def missing(pick: Pick, p: NamedNode, message: str) -> Case:
+def missing(pick: Pick, p: NamedNode, message: str, *, severity: str = "Violation") -> Case:
     def apply(g: rdflib.Graph, focus: URIRef) -> list[Expected]:
         assert (focus, u(p), None) in g
         g.remove((focus, u(p), None))
         return [(str(focus), p.value, None, message)]
 
-    return Case(pick, apply, message, SH.minCount)
+    return Case(pick, apply, message, SH.minCount, severity)
 
 
 def twice(
@@ -459,10 +496,35 @@ def second_context(g: rdflib.Graph, span: URIRef) -> list[Expected]:
 
 
 def second_review(g: rdflib.Graph, match: URIRef) -> list[Expected]:
-    review = URIRef("https://example.org/factcheck/review/2")
-    g.add((review, TYPE, u(SCHEMA.ClaimReview)))
+    """A second, valid, fact-check, so only the link's cardinality breaks."""
+    check = FactCheck(
+        url="https://factcheck.example.org/2025/06/other",
+        claim_reviewed="Another claim.",
+        rating=Rating(label="False"),
+        verdict=Verdict.FALSE,
+    )
+    g += to_rdflib(review_quads(check))
+    review = URIRef(review_iri(check.url).value)
     g.add((match, u(CG.matchedReview), review))
     return [(str(match), CG.matchedReview.value, None, MATCH_REVIEW)]
+
+
+def second_rating(g: rdflib.Graph, review: URIRef) -> list[Expected]:
+    """A second schema:Rating, valid on its own, so only the cardinality breaks."""
+    rating = URIRef(str(review) + "/rating/2")
+    g.add((rating, TYPE, u(SCHEMA.Rating)))
+    g.add((rating, u(SCHEMA.alternateName), Literal("Mostly True")))
+    g.add((review, u(SCHEMA.reviewRating), rating))
+    return [(str(review), SCHEMA.reviewRating.value, None, REVIEW_RATING)]
+
+
+def second_item(g: rdflib.Graph, review: URIRef) -> list[Expected]:
+    """A second reviewed claim, with its text, so only the cardinality breaks."""
+    item = URIRef(str(review) + "/claim/2")
+    g.add((item, TYPE, u(SCHEMA.CreativeWork)))
+    g.add((item, u(SCHEMA.text), Literal("Another claim.")))
+    g.add((review, u(SCHEMA.itemReviewed), item))
+    return [(str(review), SCHEMA.itemReviewed.value, None, REVIEW_ITEM)]
 
 
 def person_also_organization(g: rdflib.Graph, person: URIRef) -> list[Expected]:
@@ -1046,6 +1108,10 @@ CASES = [
         "quantity-span-not-span",
         wrong(QUANTITY, CG.span, the(ARTICLE), QTY_SPAN, SH["class"]),
     ),
+    case(
+        "quantity-conflicts-with-a-claim",
+        wrong(QUANTITY, CG.conflictsWith, the(CLAIM), QTY_CONFLICTS, SH["class"], keep=True),
+    ),
     # events
     case("event-label-missing", missing(EVENT, RDFS.label, EVENT_LABEL)),
     case("event-label-twice", twice(EVENT, RDFS.label, suffixed(RDFS.label, "ed"), EVENT_LABEL)),
@@ -1129,6 +1195,145 @@ CASES = [
         "software-version-integer",
         wrong(SOFTWARE, CG.softwareVersion, integer(0), AGENT_VERSION, SH.datatype),
     ),
+    # published fact-checks
+    case("review-url-missing", missing(CLAIM_REVIEW, SCHEMA.url, REVIEW_URL)),
+    case(
+        "review-url-twice",
+        twice(
+            CLAIM_REVIEW,
+            SCHEMA.url,
+            Literal("https://factcheck.example.org/other", datatype=u(XSD.anyURI)),
+            REVIEW_URL,
+        ),
+    ),
+    case(
+        "review-url-as-string",
+        wrong(CLAIM_REVIEW, SCHEMA.url, plain(SCHEMA.url), REVIEW_URL, SH.datatype),
+    ),
+    case("review-claim-missing", missing(CLAIM_REVIEW, SCHEMA.claimReviewed, REVIEW_CLAIM)),
+    case(
+        "review-claim-twice",
+        twice(CLAIM_REVIEW, SCHEMA.claimReviewed, Literal("Something else."), REVIEW_CLAIM),
+    ),
+    case(
+        "review-claim-language-tagged",
+        wrong(
+            CLAIM_REVIEW,
+            SCHEMA.claimReviewed,
+            tagged(SCHEMA.claimReviewed),
+            REVIEW_CLAIM,
+            SH.datatype,
+        ),
+    ),
+    case(
+        "review-claim-empty",
+        wrong(CLAIM_REVIEW, SCHEMA.claimReviewed, Literal(""), REVIEW_CLAIM, SH.minLength),
+    ),
+    case(
+        "review-rating-missing",
+        missing(CLAIM_REVIEW, SCHEMA.reviewRating, REVIEW_UNRATED, severity="Warning"),
+    ),
+    case("review-rating-twice", Case(CLAIM_REVIEW, second_rating, REVIEW_RATING, SH.maxCount)),
+    case(
+        "review-rating-not-rating",
+        wrong(CLAIM_REVIEW, SCHEMA.reviewRating, the(REVIEWED_CLAIM), REVIEW_RATING, SH["class"]),
+    ),
+    case("review-item-twice", Case(CLAIM_REVIEW, second_item, REVIEW_ITEM, SH.maxCount)),
+    case(
+        "review-item-not-creative-work",
+        wrong(CLAIM_REVIEW, SCHEMA.itemReviewed, the(CLAIM), REVIEW_ITEM, SH["class"]),
+    ),
+    case(
+        "review-date-twice",
+        twice(CLAIM_REVIEW, SCHEMA.datePublished, date("2025-06-10"), REVIEW_DATE),
+    ),
+    case(
+        "review-date-as-string",
+        wrong(
+            CLAIM_REVIEW,
+            SCHEMA.datePublished,
+            plain(SCHEMA.datePublished),
+            REVIEW_DATE,
+            SH.datatype,
+        ),
+    ),
+    case(
+        "review-author-twice",
+        twice(
+            CLAIM_REVIEW,
+            SCHEMA.author,
+            other(SCHEMA.Organization, SCHEMA.author),
+            REVIEW_AUTHOR,
+        ),
+    ),
+    case(
+        "review-author-a-person",
+        wrong(CLAIM_REVIEW, SCHEMA.author, the(PERSON), REVIEW_AUTHOR, SH["class"]),
+    ),
+    case(
+        "review-verdict-missing",
+        missing(CLAIM_REVIEW, CG.normalizedVerdict, REVIEW_VERDICT),
+    ),
+    case(
+        "review-verdict-twice",
+        twice(
+            CLAIM_REVIEW,
+            CG.normalizedVerdict,
+            unused(CG.normalizedVerdict, CG.VerdictTrue, CG.VerdictOther),
+            REVIEW_VERDICT,
+        ),
+    ),
+    case(
+        "review-verdict-not-listed",
+        wrong(CLAIM_REVIEW, CG.normalizedVerdict, u(GRASPF.POSITIVE), REVIEW_VERDICT, SH["in"]),
+    ),
+    # ratings: worst 1 <= value 5 <= best 6
+    case(
+        "rating-value-twice",
+        twice(RATING, SCHEMA.ratingValue, dec("3"), RATING_VALUE),
+    ),
+    case(
+        "rating-value-integer",
+        wrong(RATING, SCHEMA.ratingValue, integer(5), RATING_VALUE, SH.datatype),
+    ),
+    case(
+        "rating-value-above-best",
+        wrong(RATING, SCHEMA.ratingValue, dec("7"), RATING_VALUE, SH.lessThanOrEquals),
+    ),
+    case("rating-worst-twice", twice(RATING, SCHEMA.worstRating, dec("0"), RATING_WORST)),
+    case(
+        "rating-worst-integer",
+        wrong(RATING, SCHEMA.worstRating, integer(1), RATING_WORST, SH.datatype),
+    ),
+    case(
+        "rating-worst-above-value",
+        wrong(RATING, SCHEMA.worstRating, dec("5.5"), RATING_WORST, SH.lessThanOrEquals),
+    ),
+    case("rating-best-twice", twice(RATING, SCHEMA.bestRating, dec("10"), RATING_BEST)),
+    case(
+        "rating-best-integer",
+        wrong(RATING, SCHEMA.bestRating, integer(6), RATING_BEST, SH.datatype),
+    ),
+    case(
+        "rating-label-twice",
+        twice(RATING, SCHEMA.alternateName, Literal("Mostly True"), RATING_LABEL),
+    ),
+    case(
+        "rating-label-language-tagged",
+        wrong(
+            RATING, SCHEMA.alternateName, tagged(SCHEMA.alternateName), RATING_LABEL, SH.datatype
+        ),
+    ),
+    # the claims fact-checkers review
+    case("reviewed-claim-text-missing", missing(REVIEWED_CLAIM, SCHEMA.text, REVIEWED_TEXT)),
+    case(
+        "reviewed-claim-text-twice",
+        twice(REVIEWED_CLAIM, SCHEMA.text, Literal("Something else."), REVIEWED_TEXT),
+    ),
+    case(
+        "reviewed-claim-text-language-tagged",
+        wrong(REVIEWED_CLAIM, SCHEMA.text, tagged(SCHEMA.text), REVIEWED_TEXT, SH.datatype),
+    ),
     # fact-check links
     case("match-claim-missing", missing(FACT_CHECK, CG.matchedClaim, MATCH_CLAIM)),
     case(
@@ -1188,8 +1393,8 @@ def test_broken_constraint_is_reported_exactly(c: Case, base: rdflib.Graph) -> N
     expected = c.apply(g, focus)
     report = validate_graph(described(g, focus))
     assert results(report) == ordered(expected)
-    assert not report.conforms
-    assert {v.severity for v in report.violations} == {"Violation"}
+    assert {v.severity for v in report.violations} == {c.severity}
+    assert report.conforms is (c.severity != "Violation")  # warnings alone conform
 
 
 CONSTRAINT_PARAMETERS = frozenset(
@@ -1203,15 +1408,19 @@ CONSTRAINT_PARAMETERS = frozenset(
 
 
 def test_table_covers_every_constraint() -> None:
-    """Each (message, parameter) in the shapes has a case, and no case tests a missing one."""
+    """Each (message, parameter, severity) in the shapes has a case, and no case tests a
+    missing one."""
     shapes = shapes_graph()
-    declared: set[tuple[str, URIRef]] = set()
+    declared: set[tuple[str, URIRef, str]] = set()
     for node, message in shapes.subject_objects(SH.message):
+        severity = str(shapes.value(node, SH.severity, default=SH.Violation)).rsplit("#", 1)[-1]
         if (node, SH.select, None) in shapes:
-            declared.add((str(message), SH.sparql))
+            declared.add((str(message), SH.sparql, severity))
         else:
             declared |= {
-                (str(message), p) for p in shapes.predicates(node) if p in CONSTRAINT_PARAMETERS
+                (str(message), p, severity)
+                for p in shapes.predicates(node)
+                if p in CONSTRAINT_PARAMETERS
             }
     unmessaged = [
         s
@@ -1219,5 +1428,5 @@ def test_table_covers_every_constraint() -> None:
         if isinstance(s, BNode) and (s, SH.message, None) not in shapes
     ]
     assert unmessaged == []
-    covered = {(c.values[0].message, c.values[0].breaks) for c in CASES}
+    covered = {(c.values[0].message, c.values[0].breaks, c.values[0].severity) for c in CASES}
     assert covered == declared

@@ -1,0 +1,54 @@
+"""The FastAPI application: settings, the engine's lifespan, CORS, the routers.
+
+Routers stay thin and reach the store only through `api.engine.Engine` (one per app), so the
+rules that keep queries safe (worker processes, deadlines, row caps) hold for every route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import sparql
+from api.engine import Engine
+from api.settings import Settings
+from kg import __version__
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app over `settings.store` (default: `Settings.from_env()`); the store opens at startup.
+
+    The lifespan opens the store read-write, makes its first checkpoint and starts the query
+    workers before the first request; shutdown stops the workers and closes the store.
+    """
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = Engine(settings)
+        app.state.engine = engine
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    app = FastAPI(
+        title="claimgraph",
+        version=__version__,
+        summary="A claims knowledge graph for the news: who said what, about whom.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+        )
+    app.include_router(sparql.router)
+    return app
