@@ -15,8 +15,13 @@ def sheet(text: str, name: str, aliases: list[str], start: int, end: int) -> str
         {
             "article": {"url": f"https://news.example/{start}-{name}"},
             "entities": [
-                {"id": "p", "name": name, "type": "Person", "aliases": aliases,
-                 "mentions": [{"start": start, "end": end}]}
+                {
+                    "id": "p",
+                    "name": name,
+                    "type": "Person",
+                    "aliases": aliases,
+                    "mentions": [{"start": start, "end": end}],
+                }
             ],
             "claims": [{"claimant": "p", "cue": "said", "start": end + 6, "end": len(text) - 1}],
         }

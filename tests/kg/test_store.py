@@ -59,8 +59,12 @@ def test_store_in_use_by_another_process_is_a_clear_error(tmp_path: Path) -> Non
     path = tmp_path / "s"
     ClaimStore(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import pyoxigraph,sys,time; s=pyoxigraph.Store({str(path)!r}); "
-         "print('open', flush=True); time.sleep(30)"],
+        [
+            sys.executable,
+            "-c",
+            f"import pyoxigraph,sys,time; s=pyoxigraph.Store({str(path)!r}); "
+            "print('open', flush=True); time.sleep(30)",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
