@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon, load_lexicon
 
 _OPEN = "\u201c"
 _CLOSE = "\u201d"
@@ -97,14 +97,54 @@ def _is_reporting(tok: Token, lex: Lexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.reporting_verbs
 
 
+def _antecedent(rel: Token) -> Token:
+    """What a relative pronoun stands for: "the union and two groups, which argued" → union."""
+    noun = rel.head.head
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head
+    return noun
+
+
+def _reported_participle_head(verb: Token) -> Token | None:
+    """The verb whose speaker a trailing reporting participle shares.
+
+    "X said the cuts were overdue, estimating that …": the parser hangs "estimating" on the
+    reported clause, whose subject ("the cuts") cannot estimate; the speaker is X.
+    """
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG":
+        return None
+    clause = verb.head
+    if clause.dep_ == "relcl":
+        # "X struck down a deal that would have …, ruling that …": the participle belongs to
+        # the main clause, not to the relative clause it follows
+        up = clause.head
+        while up.pos_ not in ("VERB", "AUX") and up.head is not up:
+            up = up.head
+        return up if up.pos_ in ("VERB", "AUX") else None
+    if clause.dep_ != "ccomp" or clause.head is clause:
+        return None
+    reporter = clause.head
+    if reporter.lemma_.lower() not in load_lexicon().reporting_verbs:
+        return None
+    return reporter
+
+
 def subject_of(verb: Token) -> Token | None:
     """The speaker token of a reporting verb, inherited along conjunctions and participles."""
     seen = 0
     while verb is not None and seen < 4:
+        reporter = _reported_participle_head(verb)
+        if reporter is not None:
+            verb = reporter
+            seen += 1
+            continue
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
         if subjects:
             # a fronted clause may be mis-parsed as a second subject: the nearest one speaks
-            return min(subjects, key=lambda c: abs(c.i - verb.i))
+            subject = min(subjects, key=lambda c: abs(c.i - verb.i))
+            if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                return _antecedent(subject)
+            return subject
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
@@ -171,6 +211,9 @@ def _fronted(doc: Doc, verb: Token, speaker: Token) -> tuple[int, int] | None:
         first += 1
     if first >= j:
         return None
+    # "In a decree published on Monday, X declared …": a fronted phrase is not a statement
+    if not any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in doc[first:j]):
+        return None
     return _char_range(doc, first, j - 1)
 
 
@@ -197,6 +240,9 @@ def _clause_content(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
                     and t.head.i >= first
                     and t.lemma_.lower() in lex.reporting_verbs
                     and not any(x.dep_ in ("nsubj", "nsubjpass") for x in t.children)
+                ) or (
+                    t.lemma_.lower() in lex.reporting_verbs
+                    and (_reported_participle_head(t) or t).i == verb.i
                 ):
                     last = min(last, t.left_edge.i - 1)
         while last > first and (doc[last].dep_ == "cc" or doc[last].is_punct):
@@ -229,6 +275,29 @@ def _clause_content(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
                     last = max(last, c.right_edge.i)
         return first, last
     return None
+
+
+def _has_proposition(verb: Token, lex: Lexicon) -> bool:
+    """A verb that usually reports a stance ("welcomed the plan") reports a statement here.
+
+    A content clause does ("denied that …"), so does an infinitive with no object ("promised to
+    freeze fares"), and so does an object described by a clause after a verb of information
+    ("described water points that had run dry").
+    """
+    children = list(verb.children)
+    if any(c.dep_ == "ccomp" for c in children):
+        return True
+    if any(c.dep_ == "xcomp" and c.i > verb.i for c in children) and not any(
+        c.dep_ == "dobj" for c in children
+    ):
+        return True
+    if verb.lemma_.lower() in lex.information_verbs:
+        for c in children:
+            if c.dep_ == "dobj" and any(
+                x.dep_ in ("relcl", "acl", "ccomp") for x in c.subtree if x is not c
+            ):
+                return True
+    return False
 
 
 def _direct_quotes(
@@ -353,7 +422,7 @@ def find_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
             continue
         lemma = tok.lemma_.lower()
         span = _clause_content(tok, lex)
-        weak = lemma in lex.weak_object_verbs and not any(c.dep_ == "ccomp" for c in tok.children)
+        weak = lemma in lex.weak_object_verbs and not _has_proposition(tok, lex)
         ctype = "indirect"
         if span is not None:
             start, end = _char_range(doc, *span)

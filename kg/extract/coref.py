@@ -102,6 +102,8 @@ def cluster_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> EntityTabl
     """Group name mentions into entities."""
     table = EntityTable(doc)
     order = sorted(mentions, key=lambda m: (-(m.end - m.start), m.start))
+    # a word the text shows to be a place somewhere is never a company's short name
+    places = {m.key(doc) for m in mentions if m.place_evidence}
     by_key: dict[str, EntityNode] = {}
     by_qid: dict[str, EntityNode] = {}
     for m in order:
@@ -139,6 +141,14 @@ def cluster_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> EntityTabl
             )
         if (
             node is None
+            and m.gazetteer is None
+            and len(words) == 1
+            and not m.person_evidence
+            and key not in places
+        ):
+            node = _short_form_of(doc, m, table, lex)
+        if (
+            node is None
             and m.type == "Organization"
             and len(words) == 1
             and words[0] in lex.org_heads
@@ -162,6 +172,34 @@ def cluster_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> EntityTabl
         node.type = _node_type(node)
         node.name = _node_name(doc, node)
     return table
+
+
+def _short_form_of(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) -> EntityNode | None:
+    """The organisation a lone first word shortens ("Norland" for "Norland Industries").
+
+    "Riverton" before "Riverton City Council" is the place the council governs instead: the
+    mention becomes a place of its own.
+    """
+    word = m.key(doc)
+    candidates: list[EntityNode] = []
+    for n in table.nodes:
+        if n.type != "Organization" or n.wikidata:
+            continue
+        for x in n.mentions:
+            words = x.key(doc).split()
+            if x.kind != "name" or len(words) < 2 or words[0] != word:
+                continue
+            if words[1] in lex.local_government_words:
+                m.type = "Place"
+                m.place_evidence = True
+                return None
+            candidates.append(n)
+            break
+    if not candidates:
+        return None
+    # "Norland Works Council" is a body of Norland; prefer the company's own name
+    plain = [n for n in candidates if name_key(n.name).split()[-1] not in lex.org_heads]
+    return (plain or candidates)[0]
 
 
 def _has_person(node: EntityNode) -> bool:
@@ -214,6 +252,8 @@ def _node_type(node: EntityNode) -> str:
         return gaz.type
     if _has_person(node):
         return "Person"
+    if any(m.place_evidence for m in node.mentions):
+        return "Place"
     counts = Counter(m.type for m in node.mentions if m.kind == "name")
     # A multi-word person name outweighs a lone surname the model took for an organisation.
     longest = max(node.mentions, key=lambda m: m.end - m.start)
@@ -253,12 +293,16 @@ def resolve_pronoun(
     want_org = word in lex.org_pronouns
     if not (want_person or want_org):
         return None
+    # "she" never refers to someone the article already calls "he", nor the reverse
+    other = lex.female_pronouns if word in lex.male_pronouns else lex.male_pronouns
     doc = tok.doc
     best: tuple[int, int] | None = None
     chosen: EntityNode | None = None
     for m in table.name_mentions_before(tok.i):
         node = table.nodes[m.entity]
         if want_person and node.type != "Person":
+            continue
+        if want_person and _has_pronoun(doc, node, other, tok.i):
             continue
         if want_org and node.type not in ("Organization", "Group"):
             continue
@@ -273,6 +317,13 @@ def resolve_pronoun(
         if best is None or score >= best:
             best, chosen = score, node
     return chosen
+
+
+def _has_pronoun(doc: Doc, node: EntityNode, words: frozenset[str], before: int) -> bool:
+    return any(
+        m.kind == "pronoun" and m.start < before and doc[m.start].lower_ in words
+        for m in node.mentions
+    )
 
 
 def _sentence_index(doc: Doc, i: int) -> int:
@@ -310,7 +361,11 @@ def resolve_description(tok: Token, table: EntityTable, lex: Lexicon) -> EntityN
         latest: dict[int, int] = {}
         for m in earlier:
             node = table.nodes[m.entity]
-            if node.type == "Organization" and node.subtype != "GovernmentOrganization":
+            if (
+                node.type == "Organization"
+                and node.subtype != "GovernmentOrganization"
+                and not node.name_words() & lex.public_body_heads
+            ):
                 counts[node.index] += 1
                 latest[node.index] = m.start
         if counts:

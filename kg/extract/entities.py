@@ -42,6 +42,7 @@ class Mention:
     kind: str = "name"
     gazetteer: GazetteerEntry | None = None
     person_evidence: bool = False
+    place_evidence: bool = False
     entity: int = -1
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -102,7 +103,11 @@ def _has_appositive_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     pairs: list[Token] = [c for c in head.children if c.dep_ == "appos"]
     if head.dep_ == "appos":
         pairs.append(head.head)
-    return any(t.lemma_.lower() in lex.title_words and t.pos_ == "NOUN" for t in pairs)
+    # a capitalised title is tagged as a proper noun ("Bangladesh's Relief Commissioner, X")
+    return any(
+        t.lemma_.lower() in lex.title_words and t.pos_ in ("NOUN", "PROPN") and not t.ent_type_
+        for t in pairs
+    )
 
 
 def _ends_with_org_head(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
@@ -125,6 +130,124 @@ def _extend_conjoined_place(doc: Doc, start: int, end: int, lex: Lexicon) -> int
             new_start -= 1
         return new_start
     return start
+
+
+def _extend_of_name(doc: Doc, start: int, lex: Lexicon) -> int:
+    """The start of a name "X of Y" whose "X of" the model left out ("Friends of Hill Library")."""
+
+    def name_word(t: Token) -> bool:
+        return (
+            t.pos_ == "PROPN"
+            and t.text[:1].isupper()
+            and t.lower_ not in lex.title_words
+            and t.lower_ not in lex.honorifics
+            and not t.ent_type_
+        )
+
+    of = start - 1
+    while of > 0 and name_word(doc[of]):
+        of -= 1  # "Friends of Hill [Library]": the model may cut the name's start too
+    if of < 1 or doc[of].lower_ != "of":
+        return start
+    new_start = of
+    while new_start > 0 and name_word(doc[new_start - 1]):
+        new_start -= 1
+    return new_start if new_start < of else start
+
+
+def _has_who_clause(doc: Doc, start: int, end: int) -> bool:
+    """A name a "who" clause describes ("Ann Lee, who chairs the board") names a person."""
+    head = doc[start:end].root
+    return any(
+        c.dep_ == "relcl" and any(x.lower_ in ("who", "whom", "whose") for x in c.children)
+        for c in head.children
+    )
+
+
+def _retype_by_context(doc: Doc, m: Mention, lex: Lexicon) -> None:
+    """Type a name from the words around it, which the small model does not weigh.
+
+    "the town of X", "residents of X", "X, a port city", "X Mayor Ann Lee", "in X" (for a
+    word the model took for a person) and a geographic head ("X Province") show a place;
+    "officers from X" and a facility tag without a facility word show an organisation.
+    """
+    start, end = m.start, m.end
+    head = doc[start:end].root
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    place = False
+    k = start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k >= 1 and doc[k].lower_ in ("of", "from"):
+        noun = doc[k - 1]
+        if doc[k].lower_ == "of" and noun.pos_ == "NOUN" and noun.lower_ in lex.place_nouns:
+            place = True  # "the town of X", "residents of X"
+        elif (
+            noun.lower_ in lex.member_nouns
+            and m.type in ("Place", "Person")
+            and head.ent_type_ not in ("GPE", "LOC")
+        ):
+            m.type = "Organization"  # "officers from the Guardia Civil"
+            return
+    pairs = [c for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        pairs.append(head.head)
+    if any(
+        t.pos_ == "NOUN"
+        and t.tag_ == "NN"
+        and t.lemma_.lower() in lex.place_nouns
+        and t.lower_ not in lex.title_words
+        for t in pairs
+    ):
+        place = True  # "Riverton, a port city"
+    if (
+        after is not None
+        and after.lower_ in lex.jurisdiction_titles
+        and end + 1 < len(doc)
+        and any(t.pos_ == "PROPN" for t in doc[end + 1 : end + 3])
+    ):
+        place = True  # "Riverton Mayor Ann Lee": the title's jurisdiction
+    words = doc[start:end]
+    if len(words) > 1 and words[-1].lower_ in lex.place_heads and words[-1].text[:1].isupper():
+        place = True
+    if (
+        len(words) > 1
+        and words[-1].lower_ in lex.place_nouns
+        and words[-1].text[:1].isupper()
+        and start > 1
+        and doc[start - 1].tag_ == "POS"
+        and doc[start - 2].ent_type_ in ("GPE", "LOC")
+    ):
+        place = True  # "Spain's Basque State": a region of a named country
+    if (
+        m.type == "Person"
+        and len(words) == 1
+        and before is not None
+        and (before.lower_ == "in" or before.lower_ in lex.place_preps)
+        and not (after is not None and after.tag_ == "POS")
+    ):
+        place = True
+    if place:
+        m.type = "Place"
+        m.place_evidence = True
+        return
+    if (
+        m.type == "Place"
+        and doc[start:end].root.ent_type_ == "FAC"
+        and not any(t.lower_ in lex.facility_heads for t in words)
+    ):
+        m.type = "Organization"  # a facility tag on a name with no building word
+
+
+def _is_sentence_initial_word(doc: Doc, m: Mention, person_tokens: set[str]) -> bool:
+    """A lone capitalised first word the model took for a name, never seen again in the text."""
+    if m.end - m.start != 1 or not doc[m.start].is_sent_start:
+        return False
+    word = doc[m.start]
+    if word.lower_ in person_tokens:
+        return False
+    return sum(1 for t in doc if t.text == word.text) == 1
 
 
 def _is_plural_junk(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
@@ -164,6 +287,13 @@ def find_name_mentions(
             end = _split_trailing_title(doc, start, end, lex)
         if etype == "Place":
             start = _extend_conjoined_place(doc, start, end, lex)
+        of_start = _extend_of_name(doc, start, lex)
+        if of_start < start:
+            # "the Friends of Hill Library": the name's head is the word before "of"
+            of = next(t.i for t in doc[of_start:start] if t.lower_ == "of")
+            head = doc[of - 1].lower_
+            etype = "Place" if head in lex.place_heads else "Organization"
+            start = of_start
         if not any(c.isalpha() for c in doc[start:end].text):
             continue
         mentions.append(Mention(start, end, etype))
@@ -197,6 +327,10 @@ def find_name_mentions(
             continue
         words_proper = all(t.pos_ == "PROPN" or t.lower_ in _CONNECTORS for t in m.span(doc))
         org_like = _ends_with_org_head(doc, m.start, m.end, lex)
+        if _has_org_suffix(doc, m.start, m.end, lex):
+            m.type = "Organization"  # "Halden Capital", "Acme Industries"
+            kept.append(m)
+            continue
         if org_like and m.type == "Place" and doc[m.start].lower_ in lex.org_heads:
             m.type = "Organization"  # "Port of Oakland", "Bank of England"
         if (
@@ -205,10 +339,19 @@ def find_name_mentions(
             and (
                 _has_title_before(doc, m.start, lex)
                 or _has_appositive_title(doc, m.start, m.end, lex)
+                or _has_who_clause(doc, m.start, m.end)
             )
         ):
             m.type = "Person"
             m.person_evidence = True
+        if not org_like and not m.person_evidence:
+            _retype_by_context(doc, m, lex)
+        if (
+            m.type == "Person"
+            and not m.person_evidence
+            and _is_sentence_initial_word(doc, m, person_tokens)
+        ):
+            continue  # "Turnout was low": a capitalised first word, not a person
         if (
             m.type == "Organization"
             and not org_like
@@ -225,7 +368,11 @@ def find_name_mentions(
             and doc[m.end + 1].pos_ == "PROPN"
         ):
             m.type = "Organization"  # "Cal Fire spokesman Dan Ruiz": the title's organisation
-        if m.type == "Organization" and _is_plural_junk(doc, m.start, m.end, gazetteer):
+        if (
+            m.type == "Organization"
+            and doc[m.start].lower_ not in person_tokens
+            and _is_plural_junk(doc, m.start, m.end, gazetteer)
+        ):
             continue
         if (
             m.type == "Person"
@@ -243,8 +390,138 @@ def find_name_mentions(
         if not any(m.start < o.end and o.start < m.end for o in final):
             final.append(m)
     final.sort(key=lambda m: m.start)
+    _type_coordinated_places(doc, final, lex)
     final = _add_title_organisations(doc, final, lex)
-    return _add_acronyms(doc, _add_titled_names(doc, final, lex))
+    final = _add_titled_names(doc, final, lex)
+    final = _add_suffixed_organisations(doc, final, lex)
+    return _add_acronyms(doc, _add_known_names(doc, final))
+
+
+def _has_org_suffix(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    words = doc[start:end]
+    return (
+        len(words) > 1
+        and words[-1].lower_ in lex.org_suffixes
+        and all(t.text[:1].isupper() or t.lower_ in _CONNECTORS for t in words)
+    )
+
+
+def _add_suffixed_organisations(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Company names the model missed, ended by a corporate word ("Norland Industries")."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    for tok in doc[1:]:
+        if (
+            tok.lower_ not in lex.org_suffixes
+            or not tok.text[:1].isupper()
+            or tok.pos_ != "PROPN"
+            or tok.i in covered
+        ):
+            continue
+        start = tok.i
+        while (
+            start > 0
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].text[:1].isupper()
+            and doc[start - 1].lower_ not in lex.title_words
+            and start - 1 not in covered
+        ):
+            start -= 1
+        if start < tok.i:
+            added.append(Mention(start, tok.i + 1, "Organization"))
+            covered.update(range(start, tok.i + 1))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _type_coordinated_places(doc: Doc, mentions: list[Mention], lex: Lexicon) -> None:
+    """Names coordinated with a place are places ("in Riverton, Lakeside and Dunmore")."""
+    at_root = {m.span(doc).root.i: m for m in mentions}
+
+    def is_place(m: Mention) -> bool:
+        return m.type == "Place" and (
+            m.gazetteer is not None or m.place_evidence or m.span(doc).root.ent_type_ in ("GPE",)
+        )
+
+    for m in mentions:
+        if not is_place(m):
+            continue
+        root = m.span(doc).root
+        chain = [root]
+        top = root
+        while top.dep_ == "conj" and top.head is not top:
+            top = top.head
+            chain.append(top)
+        todo = [top]
+        while todo:
+            t = todo.pop()
+            for c in t.children:
+                if c.dep_ == "conj":
+                    chain.append(c)
+                    todo.append(c)
+        for t in chain:
+            other = at_root.get(t.i)
+            if (
+                other is None
+                or other is m
+                or other.gazetteer is not None
+                or other.person_evidence
+                or other.type == "Place"
+                or _ends_with_org_head(doc, other.start, other.end, lex)
+                or other.end - other.start > 2
+            ):
+                continue
+            other.type = "Place"
+            other.place_evidence = True
+
+
+def _add_known_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Names the model tagged once and missed later: a person's surname ("Lee said"), an
+    organisation or a place written the same way again."""
+    surnames = {
+        doc[m.end - 1].text
+        for m in mentions
+        if m.type == "Person" and m.end - m.start > 1 and doc[m.end - 1].text[:1].isupper()
+    }
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added = [
+        Mention(t.i, t.i + 1, "Person")
+        for t in doc
+        if t.text in surnames
+        and t.i not in covered
+        and (t.pos_ == "PROPN" or t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("VERB", "AUX"))
+        and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")
+        and not (t.i > 0 and doc[t.i - 1].pos_ == "PROPN")
+    ]
+    covered.update(m.start for m in added)
+    # a name of an organisation or place the model tagged once and missed elsewhere
+    names: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type != "Person" and m.kind == "name" and m.text(doc)[:1].isupper():
+            names.setdefault(m.text(doc), m)
+    for text, known in names.items():
+        n = len(text.split())
+        first = text.split()[0]
+        for t in doc:
+            if t.text != first or t.i in covered or t.i + n > len(doc):
+                continue
+            span = doc[t.i : t.i + n]
+            if span.text != text or any(i in covered for i in range(t.i, t.i + n)):
+                continue
+            if t.i + n < len(doc) and doc[t.i + n].pos_ == "PROPN" and doc[t.i + n].is_title:
+                continue
+            if t.i > 0 and doc[t.i - 1].pos_ == "PROPN" and doc[t.i - 1].is_title:
+                continue
+            added.append(
+                Mention(
+                    t.i,
+                    t.i + n,
+                    known.type,
+                    gazetteer=known.gazetteer,
+                    place_evidence=known.place_evidence,
+                )
+            )
+            covered.update(range(t.i, t.i + n))
+    return sorted(mentions + added, key=lambda m: m.start)
 
 
 def _add_title_organisations(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
@@ -279,9 +556,13 @@ def _add_titled_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[M
     """People the model missed, found by the title before their name ("Mayor Ana Ruiz")."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     added: list[Mention] = []
+    replaced: list[Mention] = []
     for tok in doc[:-1]:
         if tok.lower_ not in lex.title_words and tok.lower_ not in lex.honorifics:
             continue
+        # a first name the model tagged alone ("Mayor [Ann] Lee") is extended, not kept
+        partial = next((m for m in mentions if m.start == tok.i + 1 and m.type == "Person"), None)
+        own = set(range(partial.start, partial.end)) if partial is not None else set()
         end = tok.i + 1
         while (
             end < len(doc)
@@ -289,13 +570,18 @@ def _add_titled_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[M
             and doc[end].pos_ == "PROPN"
             and doc[end].is_title
             and doc[end].lower_ not in lex.title_words
-            and end not in covered
+            and (end not in covered or end in own)
         ):
             end += 1
         if end - tok.i >= 2 and not (end < len(doc) and doc[end].pos_ == "PROPN"):
+            if partial is not None:
+                if end <= partial.end:
+                    continue
+                replaced.append(partial)
             added.append(Mention(tok.i + 1, end, "Person", person_evidence=True))
             covered.update(range(tok.i + 1, end))
-    return sorted(mentions + added, key=lambda m: m.start)
+    kept = [m for m in mentions if not any(m is r for r in replaced)]
+    return sorted(kept + added, key=lambda m: m.start)
 
 
 def acronym_of(name: str) -> str:

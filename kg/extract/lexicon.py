@@ -36,6 +36,14 @@ class Lexicon:
     male_pronouns: frozenset[str]
     female_pronouns: frozenset[str]
     org_pronouns: frozenset[str]
+    place_nouns: frozenset[str] = frozenset()
+    member_nouns: frozenset[str] = frozenset()
+    facility_heads: frozenset[str] = frozenset()
+    jurisdiction_titles: frozenset[str] = frozenset()
+    org_suffixes: frozenset[str] = frozenset()
+    local_government_words: frozenset[str] = frozenset()
+    public_body_heads: frozenset[str] = frozenset()
+    information_verbs: frozenset[str] = frozenset()
 
     @property
     def person_pronouns(self) -> frozenset[str]:
@@ -48,7 +56,7 @@ def load_lexicon() -> Lexicon:
     raw = json.loads((_DATA / "lexicon.json").read_text(encoding="utf-8"))
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in raw[key])
+        return frozenset(w.lower() for w in raw.get(key, ()))
 
     return Lexicon(
         reporting_verbs=dict(raw["reporting_verbs"]),
@@ -69,4 +77,12 @@ def load_lexicon() -> Lexicon:
         male_pronouns=words("male_pronouns"),
         female_pronouns=words("female_pronouns"),
         org_pronouns=words("org_pronouns"),
+        place_nouns=words("place_nouns"),
+        member_nouns=words("member_nouns"),
+        facility_heads=words("facility_heads"),
+        jurisdiction_titles=words("jurisdiction_titles"),
+        org_suffixes=words("org_suffixes"),
+        local_government_words=words("local_government_words"),
+        public_body_heads=words("public_body_heads"),
+        information_verbs=words("information_verbs"),
     )

@@ -139,6 +139,10 @@ def _speaker_entity(
     if tok.pos_ not in ("NOUN", "PROPN"):
         return None
     lemma = tok.lemma_.lower()
+    ahead = _named_later(tok, table, lex)
+    if ahead is not None:
+        table.attach(ahead, Mention(tok.left_edge.i, tok.i + 1, ahead.type, "description"))
+        return ahead
     if is_definite_description(tok) and not any(
         c.dep_ in ("poss", "compound") for c in tok.children
     ):
@@ -154,6 +158,8 @@ def _speaker_entity(
     if not key:
         return None
     modified = any(c.dep_ in ("poss", "compound", "amod", "nmod") for c in tok.children)
+    if tok.tag_ == "NNS" and not any(c.dep_ == "poss" or c.pos_ == "PROPN" for c in tok.children):
+        modified = False  # "environmental groups" are several unnamed speakers
     if lemma in lex.org_heads and modified and lemma not in lex.group_nouns:
         etype = "Organization"
     elif lemma in lex.group_nouns or tok.tag_ in ("NNS", "NNPS") or lemma in lex.org_heads:
@@ -169,6 +175,23 @@ def _speaker_entity(
     node.name = phrase
     extra[key] = node
     return node
+
+
+def _named_later(tok: Token, table: EntityTable, lex: Lexicon) -> EntityNode | None:
+    """The person an indefinite title introduces before naming ("A federal judge ruled …
+    U.S. District Judge Ann Lee wrote"): the first later person holding that title."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.lemma_.lower() not in lex.title_words:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return None
+    word = tok.lemma_.lower()
+    for node in table.nodes:
+        if node.type != "Person" or not any(word in t.lower().split() for t in node.titles):
+            continue
+        first = min(m.start for m in node.mentions if m.kind == "name")
+        if first > tok.i:
+            return node
+    return None
 
 
 def _new_quantities(doc: Doc, published: dt.date | None) -> list[Quantity]:

@@ -99,7 +99,10 @@ def _appositive_title(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) ->
     if root.dep_ == "appos":
         candidates.append(root.head)
     for t in candidates:
-        if t.pos_ != "NOUN" or t.lemma_.lower() not in lex.title_words:
+        # a capitalised title is tagged as a proper noun ("Bangladesh's Relief Commissioner, X")
+        if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() not in lex.title_words:
+            continue
+        if t.pos_ == "PROPN" and table.at_token(t.i) is not None:
             continue
         left = t.i
         org: EntityNode | None = None
