@@ -1,0 +1,113 @@
+"""`claimgraph extract` and `ingest` without a fact sheet, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliFn
+
+PAGE = """<!doctype html><html><head><title>Harbour reopens | Coast Post</title>
+<meta property="og:site_name" content="Coast Post">
+<link rel="canonical" href="https://coast.example/harbour">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Harbour reopens after storm", "datePublished": "2026-05-04T07:30:00Z",
+"author": {"@type": "Person", "name": "Lena Berg"}}</script></head>
+<body><nav>Home | Sport | Weather</nav><article><h1>Harbour reopens after storm</h1>
+<p>Harbour master Tomas Lind said on Sunday that 40 fishing boats had returned to port.</p>
+<p>"The channel is clear again," Lind told reporters.</p></article>
+<footer>Cookie settings. Subscribe for updates.</footer></body></html>"""
+
+
+def test_report_format(cli: CliFn, tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "Mayor Ines Duarte said on Monday that the city would hire 120 new teachers.",
+        encoding="utf-8",
+    )
+    r = cli("extract", str(f), "--published", "2026-05-04", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert {"entities", "roles", "quantities", "claims"} <= set(report)
+    text = f.read_text(encoding="utf-8")
+    (claim,) = report["claims"]
+    speaker = next(e for e in report["entities"] if e["id"] == claim["claimant"])
+    assert speaker["name"] == "Ines Duarte" and claim["cue"] == "said"
+    assert text[claim["start"] : claim["end"]] == "the city would hire 120 new teachers"
+    assert (
+        report["roles"] == [{"person": speaker["id"], "title": "Mayor", "start": 0, "end": 5}]
+        or report["roles"][0]["title"] == "Mayor"
+    )
+    (q,) = report["quantities"]
+    assert (q["value"], q["qualifier"]) == (120, "exact") and "teachers" in q["counted"]
+
+
+def test_html_page_is_read_with_its_metadata(cli: CliFn, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    report = json.loads(cli("extract", str(page), "--format", "json").stdout)
+    meta = report["article"]
+    assert meta["title"] == "Harbour reopens after storm"
+    assert meta["publisher"] == "Coast Post" and meta["published"] == "2026-05-04"
+    assert meta["url"] == "https://coast.example/harbour"
+    assert {c["cue"] for c in report["claims"]} == {"said", "told"}
+    r = cli("ingest", str(page))
+    assert r.exit_code == 0, r.stderr
+    texts = cli("query", "SELECT ?t WHERE { ?a nif:isString ?t }", "--format", "json").stdout
+    body = json.loads(texts)["results"]["bindings"][0]["t"]["value"]
+    assert "40 fishing boats" in body and "Cookie settings" not in body
+
+
+def test_ingest_extracts_validates_and_stores(cli: CliFn, tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "Police Chief Omar Haddad said 14 people were arrested after the march. "
+        "The city said 25 people had been detained.",
+        encoding="utf-8",
+    )
+    r = cli("ingest", str(f), "--published", "2026-05-04", "--url", "https://n.example/1")
+    assert r.exit_code == 0, r.stderr
+    rows = cli(
+        "query",
+        "SELECT ?who ?role WHERE { ?p org:holds/rdfs:label ?role ; schema:name ?who }",
+        "--format",
+        "csv",
+    ).stdout.splitlines()
+    assert rows[1:] == ["Omar Haddad,Police Chief"]
+    assert cli("validate").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04", "is binary"),
+        (
+            "german.txt",
+            b"Der Minister sagte am Montag, dass die Regierung die Steuern "
+            b"senken werde. Die Opposition kritisierte den Plan.",
+            "does not look like English",
+        ),
+        ("nav.html", b"<html><body><nav>Home | News</nav></body></html>", "no article text"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_stored(
+    cli: CliFn, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    f = tmp_path / name
+    f.write_bytes(content)
+    for command in ("extract", "ingest"):
+        r = cli(command, str(f))
+        assert r.exit_code == 2, (command, r.stdout)
+        assert message in r.stderr and r.stderr.count("error:") == 1
+    stats = cli("stats").stdout
+    assert "articles  0" in stats
+
+
+def test_twenty_megabytes_is_refused(cli: CliFn, tmp_path: Path) -> None:
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"The mayor said the budget would grow. " * 550_000)
+    r = cli("extract", str(f))
+    assert r.exit_code == 2 and "over the 5 MB limit" in r.stderr
