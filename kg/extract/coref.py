@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.entities import Mention, acronym_of
 from kg.extract.gazetteer import name_key
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import first_name_gender, weak_first_name_gender
 
 
 @dataclass
@@ -28,6 +29,7 @@ class EntityNode:
     mentions: list[Mention] = field(default_factory=list)
     name: str = ""
     titles: list[str] = field(default_factory=list)
+    descriptors: set[str] = field(default_factory=set)
 
     @property
     def wikidata(self) -> str | None:
@@ -304,19 +306,63 @@ def resolve_pronoun(
             continue
         if want_person and _has_pronoun(doc, node, other, tok.i):
             continue
+        gender = _node_gender(doc, node, lex) if want_person else None
+        if gender is not None and gender == _OTHER_GENDER.get(word_gender(word, lex) or ""):
+            continue
         if want_org and node.type not in ("Organization", "Group"):
             continue
         if _in_quote(m.start, doc, quotes) and not _in_quote(tok.i, doc, quotes):
             continue
         head = doc[m.start : m.end].root
         subject = head.dep_ in ("nsubj", "nsubjpass") or (
-            head.dep_ in ("appos", "compound") and head.head.dep_ in ("nsubj", "nsubjpass")
+            head.dep_ in ("appos", "compound", "conj") and head.head.dep_ in ("nsubj", "nsubjpass")
         )
         sent_gap = _sentence_index(doc, tok.i) - _sentence_index(doc, m.start)
-        score = (-sent_gap * 2 + (1 if subject else 0), m.start)
+        points = -sent_gap * 2 + (1 if subject else 0)
+        if want_person and gender is None:
+            # a name that is mostly the other gender ("mostly male") yields to a fitting one
+            weak = _node_gender(doc, node, lex, weak=True)
+            if weak is not None and weak == _OTHER_GENDER.get(word_gender(word, lex) or ""):
+                points -= 3
+        score = (points, m.start)
         if best is None or score >= best:
             best, chosen = score, node
     return chosen
+
+
+_OTHER_GENDER = {"male": "female", "female": "male"}
+_MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
+_FEMALE_HONORIFICS = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
+
+
+def word_gender(word: str, lex: Lexicon) -> str | None:
+    """The gender a personal pronoun marks ("she": female), None for others."""
+    if word in lex.male_pronouns:
+        return "male"
+    if word in lex.female_pronouns:
+        return "female"
+    return None
+
+
+def _node_gender(doc: Doc, node: EntityNode, lex: Lexicon, weak: bool = False) -> str | None:
+    """A person's gender from an honorific before a name ("Ms Lee") or from a first name the
+    name dictionary strongly genders ("Ingrid Halvorsen"); None when neither tells."""
+    for m in node.mentions:
+        if m.kind != "name":
+            continue
+        before = doc[m.start - 1].lower_ if m.start > 0 else ""
+        if before in _MALE_HONORIFICS:
+            return "male"
+        if before in _FEMALE_HONORIFICS:
+            return "female"
+    for m in sorted(node.mentions, key=lambda x: x.start - x.end):
+        if m.kind != "name" or m.end - m.start < 2:
+            continue
+        words = [t for t in doc[m.start : m.end] if t.lower_ not in lex.title_words]
+        if len(words) >= 2:
+            guess = weak_first_name_gender if weak else first_name_gender
+            return guess(words[0].text)
+    return None
 
 
 def _has_pronoun(doc: Doc, node: EntityNode, words: frozenset[str], before: int) -> bool:
@@ -391,6 +437,51 @@ def is_definite_description(tok: Token) -> bool:
     )
 
 
+def join_descriptions(doc: Doc, table: EntityTable, lex: Lexicon) -> None:
+    """A description in apposition before a name ("the state rail operator X", "media regulator
+    X", "the Lyon-based retailer X") is a mention of X, and its head word ("operator") later
+    refers back to X ("the operator said")."""
+    for tok in doc[:-1]:
+        if tok.pos_ != "NOUN" or not tok.is_lower:
+            continue
+        word = tok.lemma_.lower()
+        if word not in lex.descriptor_nouns and word not in lex.company_nouns:
+            continue
+        if table.at_token(tok.i) is not None:
+            continue
+        node = table.at_token(tok.i + 1)
+        if node is None or node.type != "Organization":
+            continue
+        if not any(m.start == tok.i + 1 and m.kind == "name" for m in node.mentions):
+            continue
+        start = tok.i
+        while start > 0:
+            prev = doc[start - 1]
+            if table.at_token(prev.i) is not None or prev.text in (",", "(", "\u2014"):
+                break
+            if prev.pos_ in ("NOUN", "ADJ", "PROPN") or prev.text == "-" or prev.tag_ == "VBN":
+                start -= 1
+                continue
+            break
+        while start < tok.i and not doc[start].is_alpha:
+            start += 1
+        table.attach(node, Mention(start, tok.i + 1, node.type, kind="description"))
+        node.descriptors.add(word)
+
+
+def described_entity(tok: Token, table: EntityTable) -> EntityNode | None:
+    """The latest entity an apposition described with this head word ("the operator")."""
+    word = tok.lemma_.lower()
+    best: tuple[int, EntityNode] | None = None
+    for node in table.nodes:
+        if word not in node.descriptors:
+            continue
+        before = [m.start for m in node.mentions if m.start < tok.i]
+        if before and (best is None or max(before) > best[0]):
+            best = (max(before), node)
+    return None if best is None else best[1]
+
+
 def add_references(
     doc: Doc, table: EntityTable, lex: Lexicon, quotes: list[tuple[int, int]]
 ) -> None:
@@ -402,6 +493,9 @@ def add_references(
         kind = "pronoun"
         if tok.pos_ == "PRON" and tok.lower_ in lex.person_pronouns:
             node = resolve_pronoun(tok, table, lex, quotes)
+        elif is_definite_description(tok) and described_entity(tok, table) is not None:
+            node = described_entity(tok, table)
+            kind = "description"
         elif is_definite_description(tok) and (
             tok.lemma_.lower() in lex.org_heads
             or tok.lemma_.lower() in lex.company_nouns

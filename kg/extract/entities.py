@@ -15,6 +15,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.gazetteer import Gazetteer, GazetteerEntry, name_key
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import first_name_gender, is_first_name
+from kg.extract.places import known_place, place_index
 
 _LABEL_TYPES = {
     "PERSON": "Person",
@@ -325,6 +327,21 @@ def find_name_mentions(
             m.type = m.gazetteer.type
             kept.append(m)
             continue
+        if _is_lower_case_phrase(doc, m):
+            continue  # "state rail operator": a description the model tagged, not a name
+        if _is_known_place(doc, m, lex, person_tokens):
+            m.type = "Place"  # "Ankara said", "Lisbon" tagged a person: a known place
+            m.place_evidence = True
+            kept.append(m)
+            continue
+        if m.type == "Place" and _is_acronym(text) and place_index() and known_place(text) is None:
+            continue  # "AI", "EV": an acronym the model took for a place that is no place
+        if _described_as_organisation(doc, m, lex):
+            m.type = "Organization"  # "the media regulator X", "the Lyon-based retailer X"
+            kept.append(m)
+            continue
+        if _looks_like_person_name(doc, m, lex):
+            m.type = "Person"  # "Ana Silva" tagged an organisation: a first name and a surname
         words_proper = all(t.pos_ == "PROPN" or t.lower_ in _CONNECTORS for t in m.span(doc))
         org_like = _ends_with_org_head(doc, m.start, m.end, lex)
         if _has_org_suffix(doc, m.start, m.end, lex):
@@ -394,7 +411,181 @@ def find_name_mentions(
     final = _add_title_organisations(doc, final, lex)
     final = _add_titled_names(doc, final, lex)
     final = _add_suffixed_organisations(doc, final, lex)
+    final = _add_foreign_organisations(doc, final, lex)
+    final = _add_known_places(doc, final, lex)
+    final = _add_landmarks(doc, final, lex)
     return _add_acronyms(doc, _add_known_names(doc, final))
+
+
+def _is_lower_case_phrase(doc: Doc, m: Mention) -> bool:
+    """A model entity with no capitalised word ("state rail operator") names nothing."""
+    return not any(t.text[:1].isupper() or t.like_num for t in doc[m.start : m.end])
+
+
+def _is_known_place(doc: Doc, m: Mention, lex: Lexicon, person_tokens: set[str]) -> bool:
+    """A model entity that is a country, region, capital or large city by name.
+
+    A person's name that is also a city ("Florence") stays a person unless the context says
+    otherwise, and so does a word that is part of a person's name elsewhere in the article.
+    """
+    if m.person_evidence:
+        return False
+    span = doc[m.start : m.end]
+    if not all(t.text[:1].isupper() or t.lower_ in lex.name_connectors for t in span):
+        return False
+    if _ends_with_org_head(doc, m.start, m.end, lex):
+        return False
+    info = known_place(span.text)
+    if info is None:
+        return False
+    if m.type == "Person":
+        if len(span) == 1 and doc[m.start].lower_ in person_tokens:
+            return False
+        if is_first_name(span[0].text) and info.kind == "city":
+            return False
+    return True
+
+
+def _described_as_organisation(doc: Doc, m: Mention, lex: Lexicon) -> bool:
+    """A name right after a lower-case organisation description ("the state rail operator X")
+    names that organisation, unless it begins with a first name ("the owner Ann Lee")."""
+    if m.start == 0 or m.type == "Place" and m.place_evidence:
+        return False
+    prev = doc[m.start - 1]
+    if not prev.is_lower or prev.pos_ != "NOUN" or prev.lemma_.lower() not in lex.descriptor_nouns:
+        return False
+    if prev.lemma_.lower() in lex.person_title_heads or prev.lower_ in lex.honorifics:
+        return False
+    return first_name_gender(doc[m.start].text) is None or m.end - m.start == 1
+
+
+def _looks_like_person_name(doc: Doc, m: Mention, lex: Lexicon) -> bool:
+    """An "organisation" of two or three capitalised words whose first is a first name the
+    name dictionary strongly genders and whose last is no organisation word, used as a person:
+    the subject of a person's verb, or its surname found alone elsewhere."""
+    if m.type != "Organization" or not 2 <= m.end - m.start <= 3:
+        return False
+    span = doc[m.start : m.end]
+    if not all(t.is_title and t.is_alpha for t in span):
+        return False
+    last = span[-1]
+    if last.lower_ in lex.org_suffixes or last.lower_ in lex.org_heads:
+        return False
+    if first_name_gender(span[0].text) is None or known_place(last.text) is not None:
+        return False
+    head = span.root
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in lex.person_verbs:
+        return True
+    return any(t.text == last.text and not (m.start <= t.i < m.end) for t in doc)
+
+
+def _add_foreign_organisations(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Organisation names in another language, opened by an organisation word ("Banco do X",
+    "Société des Y", "Deutsche Z"): the whole capitalised name is one organisation."""
+    added: list[Mention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if not (tok.lower_ in lex.foreign_org_words and tok.is_title):
+            i += 1
+            continue
+        end = i + 1
+        last_cap = i
+        while end < n and end - i < 8:
+            t = doc[end]
+            if t.text[:1].isupper() and t.is_alpha or t.text == "-" and end + 1 < n:
+                if t.text[:1].isupper():
+                    last_cap = end
+                end += 1
+            elif t.lower_ in lex.name_connectors and t.is_lower:
+                end += 1
+            else:
+                break
+        end = last_cap + 1
+        if (
+            end - i < 2
+            or not any(t.lower_ in lex.name_connectors for t in doc[i:end])
+            and (tok.lower_ in lex.org_suffixes or tok.lower_ in lex.org_heads)
+        ):
+            # an English organisation word opening a name ("Bank Holiday") needs "of"-like help
+            i += 1
+            continue
+        if doc[i:end].text.isupper():
+            i += 1
+            continue
+        clash = [m for m in mentions if m.start < end and i < m.end]
+        if any(m.gazetteer is not None or m.start < i or m.end > end for m in clash):
+            i = end
+            continue
+        mentions = [m for m in mentions if m not in clash]
+        added.append(Mention(i, end, "Organization"))
+        i = end
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _proper_run_end(doc: Doc, start: int) -> int:
+    end = start
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+        end += 1
+    return end
+
+
+def _add_known_places(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Countries, regions, capitals and large cities the model left untagged: a run of
+    capitalised proper nouns that is exactly a known place name and not a first name."""
+    if not place_index():
+        return mentions
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.pos_ != "PROPN" or not tok.is_title or i in covered:
+            i += 1
+            continue
+        if i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper():
+            i += 1
+            continue
+        end = _proper_run_end(doc, i)
+        if end - i <= 3 and not any(j in covered for j in range(i, end)):
+            text = doc[i:end].text
+            info = known_place(text)
+            if (
+                info is not None
+                and not (end - i == 1 and is_first_name(text) and info.kind == "city")
+                and not (
+                    end < len(doc) and doc[end].lower_ in lex.title_words and doc[end].is_lower
+                )
+                and doc[end - 1].lower_ not in lex.org_suffixes
+            ):
+                added.append(Mention(i, end, "Place", place_evidence=True))
+        i = max(end, i + 1)
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _add_landmarks(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """A name before a lower-case landmark word ("X station") is that landmark, a place."""
+    by_end = {m.end: m for m in mentions}
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    for tok in doc[1:]:
+        if tok.lower_ not in lex.landmark_words or not tok.is_lower or tok.i in covered:
+            continue
+        m = by_end.get(tok.i)
+        if m is not None:
+            if m.type == "Person" and m.person_evidence or m.gazetteer is not None:
+                continue
+            m.end = tok.i + 1
+            m.type = "Place"
+            m.place_evidence = True
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+            start -= 1
+        if start < tok.i and not any(j in covered for j in range(start, tok.i)):
+            added.append(Mention(start, tok.i + 1, "Place", place_evidence=True))
+    return sorted(mentions + added, key=lambda m: m.start)
 
 
 def _has_org_suffix(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
@@ -574,6 +765,17 @@ def _add_titled_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[M
         ):
             end += 1
         if end - tok.i >= 2 and not (end < len(doc) and doc[end].pos_ == "PROPN"):
+            if (
+                tok.is_lower
+                and tok.lemma_.lower() in lex.descriptor_nouns
+                and tok.lemma_.lower() not in lex.person_title_heads
+                and first_name_gender(doc[tok.i + 1].text) is None
+            ):
+                # "the media regulator X": an organisation's description, not a person's title
+                if partial is None:
+                    added.append(Mention(tok.i + 1, end, "Organization"))
+                    covered.update(range(tok.i + 1, end))
+                continue
             if partial is not None:
                 if end <= partial.end:
                     continue

@@ -44,6 +44,12 @@ class Lexicon:
     local_government_words: frozenset[str] = frozenset()
     public_body_heads: frozenset[str] = frozenset()
     information_verbs: frozenset[str] = frozenset()
+    foreign_org_words: frozenset[str] = frozenset()
+    name_connectors: frozenset[str] = frozenset()
+    landmark_words: frozenset[str] = frozenset()
+    descriptor_nouns: frozenset[str] = frozenset()
+    speaker_suffixes: tuple[str, ...] = ()
+    non_speaker_suffixes: tuple[str, ...] = ()
 
     @property
     def person_pronouns(self) -> frozenset[str]:
@@ -85,4 +91,10 @@ def load_lexicon() -> Lexicon:
         local_government_words=words("local_government_words"),
         public_body_heads=words("public_body_heads"),
         information_verbs=words("information_verbs"),
+        foreign_org_words=words("foreign_org_words"),
+        name_connectors=words("name_connectors"),
+        landmark_words=words("landmark_words"),
+        descriptor_nouns=words("descriptor_nouns"),
+        speaker_suffixes=tuple(raw.get("speaker_suffixes", ())),
+        non_speaker_suffixes=tuple(raw.get("non_speaker_suffixes", ())),
     )

@@ -35,7 +35,9 @@ from kg.extract.coref import (
     EntityTable,
     add_references,
     cluster_names,
+    described_entity,
     is_definite_description,
+    join_descriptions,
     resolve_description,
     resolve_pronoun,
 )
@@ -143,6 +145,9 @@ def _speaker_entity(
     if ahead is not None:
         table.attach(ahead, Mention(tok.left_edge.i, tok.i + 1, ahead.type, "description"))
         return ahead
+    described = _described_speaker(tok, table)
+    if described is not None:
+        return described
     if is_definite_description(tok) and not any(
         c.dep_ in ("poss", "compound") for c in tok.children
     ):
@@ -162,7 +167,7 @@ def _speaker_entity(
         modified = False  # "environmental groups" are several unnamed speakers
     if lemma in lex.org_heads and modified and lemma not in lex.group_nouns:
         etype = "Organization"
-    elif lemma in lex.group_nouns or tok.tag_ in ("NNS", "NNPS") or lemma in lex.org_heads:
+    elif lemma in lex.group_nouns or lemma in lex.org_heads or _plural_speaker(tok, lex):
         etype = "Group"
     else:
         return None
@@ -175,6 +180,25 @@ def _speaker_entity(
     node.name = phrase
     extra[key] = node
     return node
+
+
+def _plural_speaker(tok: Token, lex: Lexicon) -> bool:
+    """A plural noun that can speak: people named by what they do ("farmers", "economists"),
+    not things ("salaries", "prices", "figures"), which only report through "according to"."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    if tok.tag_ == "NNPS" or tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
+        return True
+    word = tok.lower_
+    if word.endswith(lex.non_speaker_suffixes):
+        return False
+    return word.endswith(lex.speaker_suffixes) or tok.lemma_.lower() in lex.member_nouns
+
+
+def _described_speaker(tok: Token, table: EntityTable) -> EntityNode | None:
+    if tok.pos_ != "NOUN" or not is_definite_description(tok):
+        return None
+    return described_entity(tok, table)
 
 
 def _named_later(tok: Token, table: EntityTable, lex: Lexicon) -> EntityNode | None:
@@ -225,6 +249,7 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     mentions = find_name_mentions(doc, gaz, lex, _matcher())
     table = cluster_names(doc, mentions, lex)
     role_hits = find_roles(doc, table, lex)
+    join_descriptions(doc, table, lex)
     add_references(doc, table, lex, quotes)
     raw_claims = find_claims(doc, lex)
 

