@@ -7,13 +7,25 @@ STORE  ?= .claimgraph/store
 
 .PHONY: run test setup system lint typecheck pytest lock clean
 
-setup: $(STAMP) system
+setup: $(STAMP) system api/static/node_modules/.installed
 
-# Debian packages the tests need (Java for HermiT). Installed only when missing.
+# Debian packages: Java for HermiT, Node.js for the query page's YASGUI, Chromium for its
+# end-to-end test. Each is installed only when missing.
+APT := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 system:
-	@command -v java >/dev/null 2>&1 || { \
-	  echo "installing Java (default-jre-headless) for the HermiT reasoner"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; }
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -q && $(APT) $$missing; \
+	fi
+
+# YASGUI (and playwright-core for the UI test) from the npm registry, as the lock pins them.
+api/static/node_modules/.installed: api/static/package.json api/static/package-lock.json | system
+	bash api/static/install.sh
+	@touch $@
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { apt-get update -q && \

@@ -14,6 +14,16 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import sparql
 from api.engine import Engine
+from api.routes import (
+    articles,
+    claims,
+    conflicts,
+    entities,
+    factchecks,
+    linked_data,
+    quantities,
+    ui,
+)
 from api.settings import Settings
 from kg import __version__
 
@@ -51,4 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Accept", "Content-Type", "Authorization"],
         )
     app.include_router(sparql.router)
+    app.include_router(ui.router)
+    app.include_router(articles.router)
+    app.include_router(claims.router)
+    app.include_router(entities.router)
+    app.include_router(quantities.router)
+    app.include_router(factchecks.router)
+    app.include_router(conflicts.router)
+    app.include_router(linked_data.router)
+    app.include_router(linked_data.resource_router(settings))
+    app.mount("/static", ui.static_files(), name="static")
     return app

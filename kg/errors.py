@@ -28,9 +28,10 @@ class ValidationFailed(ClaimgraphError):
 
     exit_code = 3
 
-    def __init__(self, message: str, report: str) -> None:
+    def __init__(self, message: str, report: str, violations: list[object] | None = None) -> None:
         super().__init__(message)
         self.report = report
+        self.violations = violations or []
 
     def __str__(self) -> str:
         return f"{self.args[0]}\n{self.report}"

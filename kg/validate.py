@@ -124,6 +124,7 @@ def ensure_valid(quads: Iterable[Quad | Triple], *, what: str = "the data") -> V
         raise ValidationFailed(
             f"{what} was refused: {n} SHACL violation{'s' if n != 1 else ''}, nothing was stored",
             report.text(),
+            list(report.violations),
         )
     return report
 

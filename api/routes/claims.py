@@ -1,0 +1,213 @@
+"""`/claims`: attributed claims, filtered and paged; one claim; its fact-check links.
+
+A claim's REST id is its IRI's path below the base IRI (`article/<key>/claim/<start>-<end>`,
+what follows `/id/` in its linked-data URL), so `/claims/article/44117d53a77468d5/claim/
+2462-2507` is `<BASE>article/44117d53a77468d5/claim/2462-2507`; a full `http(s)://` IRI is
+accepted in its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.engine import Engine
+from api.routes import models as m
+from api.routes.common import (
+    EngineDep,
+    Limit,
+    Offset,
+    Row,
+    date_lit,
+    fv,
+    iri,
+    iris_of,
+    lit,
+    next_link,
+    quote_id,
+    resource_id,
+    resource_iri,
+    select,
+    term_filter,
+    v,
+)
+from api.routes.linked_data import factchecks_of
+from kg.vocab import CG, PROV, SCHEMA
+
+router = APIRouter(tags=["claims"])
+
+Text = Annotated[str | None, Query(max_length=500)]
+
+
+def claims_query(
+    filters: str, more: tuple[str, str] = ("", ""), limit: int = 1, offset: int = 0
+) -> str:
+    """One row per claim (samples of its details), newest article first.
+
+    `more` adds (projections, patterns) for the details of one claim.
+    """
+    return f"""SELECT ?c (SAMPLE(?text_) AS ?text) (SAMPLE(?cue_) AS ?cue)
+       (SAMPLE(?type_) AS ?type) (SAMPLE(?who_) AS ?who) (SAMPLE(?whoName_) AS ?whoName)
+       (SAMPLE(?a_) AS ?a) (SAMPLE(?url_) AS ?url) (SAMPLE(?headline_) AS ?headline)
+       (SAMPLE(?date_) AS ?date) (GROUP_CONCAT(DISTINCT STR(?m_); separator=" ") AS ?mentions)
+       {more[0]}
+WHERE {{
+  ?c a {SCHEMA.Claim} ; {SCHEMA.text} ?text_ ; {CG.cue} ?cue_ ; {PROV.wasAttributedTo} ?who_ ;
+     {SCHEMA.appearance} ?a_ .
+  {filters}
+  OPTIONAL {{ ?c {CG.claimType} ?type_ }}
+  OPTIONAL {{ ?who_ {SCHEMA.name} ?whoName_ }}
+  OPTIONAL {{ ?a_ {SCHEMA.url} ?url_ }} OPTIONAL {{ ?a_ {SCHEMA.headline} ?headline_ }}
+  OPTIONAL {{ ?a_ {SCHEMA.datePublished} ?date_ }}
+  OPTIONAL {{ ?c {SCHEMA.mentions} ?m_ }}
+  {more[1]}
+}} GROUP BY ?c ORDER BY DESC(?date) ?c LIMIT {limit} OFFSET {offset}"""
+
+
+def claim_from(engine: Engine, r: Row) -> m.Claim:
+    c = r["c"].value
+    who = r["who"].value
+    return m.Claim(
+        iri=c,
+        href=claim_href(engine, c),
+        text=r["text"].value,
+        cue=r["cue"].value,
+        claimType=v(r, "type"),
+        claimant=m.Ref(iri=who, name=v(r, "whoName"), href=entity_href(engine, who)),
+        article=m.ArticleRef(
+            iri=r["a"].value,
+            url=v(r, "url"),
+            headline=v(r, "headline"),
+            datePublished=v(r, "date"),
+        ),
+        mentions=[m.Ref(iri=x, href=entity_href(engine, x)) for x in iris_of(r, "mentions")],
+    )
+
+
+def entity_href(engine: Engine, value: str) -> str:
+    return "/entities/" + quote_id(resource_id(engine, value))
+
+
+def claim_href(engine: Engine, value: str) -> str:
+    return "/claims/" + quote_id(resource_id(engine, value))
+
+
+@router.get(
+    "/claims", summary="Attributed claims, filtered, newest first", response_model=m.ClaimPage
+)
+async def list_claims(
+    request: Request,
+    engine: EngineDep,
+    claimant: Annotated[
+        str | None, Query(max_length=500, description="The claimant's IRI or name (any case)")
+    ] = None,
+    entity: Annotated[
+        str | None, Query(max_length=500, description="An entity the claim mentions: IRI or name")
+    ] = None,
+    cue: Annotated[
+        str | None, Query(max_length=100, description="The cue verb (said, told…)")
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="Article published on or after")] = None,
+    until: Annotated[dt.date | None, Query(description="Article published on or before")] = None,
+    text: Annotated[str | None, Query(max_length=500, description="Substring of the claim")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> m.ClaimPage:
+    filters = []
+    if claimant:
+        filters.append(term_filter("?who_", claimant))
+    if entity:
+        filters.append(f"?c {SCHEMA.mentions} ?about . " + term_filter("?about", entity))
+    if cue:
+        filters.append(f"FILTER (LCASE(?cue_) = LCASE({lit(cue)}))")
+    if since or until:
+        filters.append(f"?a_ {SCHEMA.datePublished} ?published .")
+        if since:
+            filters.append(f"FILTER (?published >= {date_lit(since)})")
+        if until:
+            filters.append(f"FILTER (?published <= {date_lit(until)})")
+    if text:
+        filters.append(f"FILTER (CONTAINS(LCASE(?text_), LCASE({lit(text)})))")
+    rows = await select(engine, claims_query("\n  ".join(filters), limit=limit + 1, offset=offset))
+    return m.ClaimPage(
+        items=[claim_from(engine, r) for r in rows[:limit]],
+        limit=limit,
+        offset=offset,
+        next=next_link(request, offset, limit, len(rows) > limit),
+    )
+
+
+@router.get(
+    "/claims/{claim_id:path}/factchecks",
+    summary="The fact-checks linked to a claim (stored cg:ClaimMatch links)",
+    response_model=m.FactCheckLinks,
+    responses={404: {"description": "no such claim"}},
+)
+async def claim_factchecks(claim_id: str, engine: EngineDep) -> m.FactCheckLinks:
+    claim = await _known_claim(engine, claim_id)
+    rows = await select(engine, factchecks_of(iri(claim)))
+    return m.FactCheckLinks(
+        claim=claim,
+        items=[
+            m.FactCheckLink(
+                iri=r["m"].value,
+                review=r["r"].value,
+                url=r["url"].value,
+                claimReviewed=r["reviewed"].value,
+                verdict=v(r, "verdict"),
+                score=fv(r, "score"),
+                method=v(r, "method"),
+            )
+            for r in rows
+        ],
+    )
+
+
+@router.get(
+    "/claims/{claim_id:path}",
+    summary="One claim: who said it, how, its figures, conflicts; id = IRI path below the base",
+    response_model=m.ClaimDetail,
+    responses={404: {"description": "no such claim"}},
+)
+async def get_claim(claim_id: str, engine: EngineDep) -> m.ClaimDetail:
+    claim = resource_iri(engine, claim_id)
+    s = iri(claim)
+    projections = """(SAMPLE(?cert_) AS ?certainty) (SAMPLE(?pol_) AS ?polarity)
+       (SAMPLE(?tense_) AS ?temporality) (SAMPLE(?conf_) AS ?confidence)
+       (SAMPLE(?med_) AS ?medium) (SAMPLE(?medName_) AS ?mediumName)
+       (GROUP_CONCAT(DISTINCT STR(?q_); separator=" ") AS ?quantities)
+       (GROUP_CONCAT(DISTINCT STR(?x_); separator=" ") AS ?conflicts)"""
+    patterns = f"""  OPTIONAL {{ ?c {CG.certainty} ?cert_ }} OPTIONAL {{ ?c {CG.polarity} ?pol_ }}
+  OPTIONAL {{ ?c {CG.temporality} ?tense_ }} OPTIONAL {{ ?c {CG.confidence} ?conf_ }}
+  OPTIONAL {{ ?c {CG.medium} ?med_ . OPTIONAL {{ ?med_ {SCHEMA.name} ?medName_ }} }}
+  OPTIONAL {{ ?c {CG.mentionsQuantity} ?q_ }}
+  OPTIONAL {{ ?c {CG.conflictsWith} ?x_ . ?x_ a {SCHEMA.Claim} }}"""
+    rows = await select(engine, claims_query(f"FILTER (?c = {s})", (projections, patterns)))
+    if not rows:
+        raise HTTPException(404, f"no claim <{claim}>: ids are IRI paths below the base IRI")
+    r = rows[0]
+    base = claim_from(engine, r)
+    medium = v(r, "medium")
+    return m.ClaimDetail(
+        **base.model_dump(),
+        certainty=v(r, "certainty"),
+        polarity=v(r, "polarity"),
+        temporality=v(r, "temporality"),
+        confidence=fv(r, "confidence"),
+        medium=m.Ref(iri=medium, name=v(r, "mediumName")) if medium else None,
+        quantities=iris_of(r, "quantities"),
+        conflictsWith=iris_of(r, "conflicts"),
+        factchecks=base.href + "/factchecks",
+    )
+
+
+async def _known_claim(engine: Engine, claim_id: str) -> str:
+    claim = resource_iri(engine, claim_id)
+    rows = await select(
+        engine, f"SELECT ?c WHERE {{ BIND ({iri(claim)} AS ?c) ?c a {SCHEMA.Claim} }}"
+    )
+    if not rows:
+        raise HTTPException(404, f"no claim <{claim}>: ids are IRI paths below the base IRI")
+    return claim

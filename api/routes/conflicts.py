@@ -1,0 +1,73 @@
+"""`/conflicts`: pairs of claims whose figures for the same thing cannot both be right.
+
+The pairs are the `cg:conflictsWith` links `kg.conflicts` derives (recomputed after every
+article stored through the API); each pair is listed once, with both figures and claimants.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.engine import Engine
+from api.routes import models as m
+from api.routes.claims import claim_href, entity_href
+from api.routes.common import EngineDep, Limit, Offset, Row, iri, next_link, select, v
+from kg.vocab import CG, PROV, SCHEMA
+
+router = APIRouter(tags=["conflicts"])
+
+
+def _side(engine: Engine, r: Row, x: str) -> m.Side:
+    claim, who = r[f"c{x}"].value, r[f"who{x}"].value
+    return m.Side(
+        claim=m.Ref(iri=claim, name=v(r, f"text{x}"), href=claim_href(engine, claim)),
+        claimant=m.Ref(iri=who, name=v(r, f"name{x}"), href=entity_href(engine, who)),
+        figure=r[f"fig{x}"].value,
+        value=float(r[f"val{x}"].value),
+        counted=v(r, f"counted{x}"),
+        article=m.ArticleRef(
+            iri=r[f"a{x}"].value, url=v(r, f"url{x}"), datePublished=v(r, f"date{x}")
+        ),
+    )
+
+
+def _one(x: str) -> str:
+    return f"""?c{x} {CG.mentionsQuantity} ?q{x} ; {PROV.wasAttributedTo} ?who{x} ;
+      {SCHEMA.text} ?text{x} ; {SCHEMA.appearance} ?a{x} .
+  ?q{x} {CG.surfaceText} ?fig{x} ; {SCHEMA.value} ?val{x} .
+  OPTIONAL {{ ?q{x} {CG.counted} ?counted{x} }}
+  OPTIONAL {{ ?who{x} {SCHEMA.name} ?name{x} }}
+  OPTIONAL {{ ?a{x} {SCHEMA.url} ?url{x} }} OPTIONAL {{ ?a{x} {SCHEMA.datePublished} ?date{x} }}"""
+
+
+@router.get("/conflicts", summary="Pairs of conflicting claims", response_model=m.ConflictPage)
+async def list_conflicts(
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+) -> m.ConflictPage:
+    rows = await select(
+        engine,
+        f"""SELECT ?qA ?qB (SAMPLE(?cA_) AS ?cA) (SAMPLE(?cB_) AS ?cB) WHERE {{
+  ?qA {CG.conflictsWith} ?qB . FILTER (STR(?qA) < STR(?qB))
+  ?cA_ {CG.mentionsQuantity} ?qA ; {CG.conflictsWith} ?cB_ . ?cB_ {CG.mentionsQuantity} ?qB .
+}} GROUP BY ?qA ?qB ORDER BY ?qA ?qB LIMIT {limit + 1} OFFSET {offset}""",
+    )
+    items = []
+    for pair in rows[:limit]:
+        values = (
+            "VALUES (?cA ?qA ?cB ?qB) { ("
+            + " ".join(iri(pair[k].value) for k in ("cA", "qA", "cB", "qB"))
+            + ") }"
+        )
+        detail = await select(
+            engine, f"SELECT * WHERE {{ {values}\n  {_one('A')}\n  {_one('B')} }} LIMIT 1"
+        )
+        if detail:
+            items.append(
+                m.Conflict(a=_side(engine, detail[0], "A"), b=_side(engine, detail[0], "B"))
+            )
+    return m.ConflictPage(
+        items=items,
+        limit=limit,
+        offset=offset,
+        next=next_link(request, offset, limit, len(rows) > limit),
+    )

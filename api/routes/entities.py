@@ -1,0 +1,150 @@
+"""`/entities`: the people, organisations, places and groups the graph knows.
+
+An entity's REST id is its IRI's path below the base IRI (`person/gavin-newsom`); a full
+`http(s)://` IRI is accepted in its place.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.engine import Engine
+from api.routes import models as m
+from api.routes.common import (
+    EngineDep,
+    Limit,
+    Offset,
+    Row,
+    iri,
+    lit,
+    next_link,
+    quote_id,
+    resource_id,
+    resource_iri,
+    select,
+    v,
+)
+from kg.vocab import CG, ORG, OWL, PROV, RDFS, SCHEMA
+
+router = APIRouter(tags=["entities"])
+
+KINDS = {
+    "person": SCHEMA.Person,
+    "organization": SCHEMA.Organization,
+    "place": SCHEMA.Place,
+    "group": CG.Group,
+}
+Kind = Literal["person", "organization", "place", "group"]
+
+
+def _entity(engine: Engine, r: Row) -> m.Entity:
+    e = r["e"].value
+    return m.Entity(
+        iri=e,
+        href="/entities/" + quote_id(resource_id(engine, e)),
+        name=v(r, "name") or resource_id(engine, e),
+        types=sorted(set((v(r, "types") or "").split())),
+    )
+
+
+def _ref(engine: Engine, row: Row, key: str, name: str) -> m.Ref | None:
+    if key not in row:
+        return None
+    value = row[key].value
+    return m.Ref(
+        iri=value, name=v(row, name), href="/entities/" + quote_id(resource_id(engine, value))
+    )
+
+
+@router.get("/entities", summary="Entities, by name", response_model=m.EntityPage)
+async def list_entities(
+    request: Request,
+    engine: EngineDep,
+    name: Annotated[str | None, Query(max_length=500, description="Substring of a name")] = None,
+    type: Annotated[Kind | None, Query(description="person, organization, place, group")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> m.EntityPage:
+    kinds = [KINDS[type]] if type else list(KINDS.values())
+    values = " ".join(str(k) for k in kinds)
+    name_filter = ""
+    if name:
+        name_filter = (
+            f"?e {SCHEMA.name}|{SCHEMA.alternateName} ?anyName . "
+            f"FILTER (CONTAINS(LCASE(STR(?anyName)), LCASE({lit(name)})))"
+        )
+    rows = await select(
+        engine,
+        f"""SELECT ?e (SAMPLE(?n) AS ?name)
+       (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {{
+  VALUES ?kind {{ {values} }} ?e a ?kind ; a ?t .
+  {name_filter}
+  OPTIONAL {{ ?e {SCHEMA.name} ?n }}
+}} GROUP BY ?e ORDER BY LCASE(STR(?name)) ?e LIMIT {limit + 1} OFFSET {offset}""",
+    )
+    return m.EntityPage(
+        items=[_entity(engine, r) for r in rows[:limit]],
+        limit=limit,
+        offset=offset,
+        next=next_link(request, offset, limit, len(rows) > limit),
+    )
+
+
+@router.get(
+    "/entities/{entity_id:path}",
+    summary="One entity: names, Wikidata, offices, how many claims it made or is in",
+    response_model=m.EntityDetail,
+    responses={404: {"description": "no such entity"}},
+)
+async def get_entity(entity_id: str, engine: EngineDep) -> m.EntityDetail:
+    entity = resource_iri(engine, entity_id)
+    s = iri(entity)
+    kinds = " ".join(str(k) for k in KINDS.values())
+    rows = await select(
+        engine,
+        f"""SELECT ?e (SAMPLE(?n) AS ?name)
+       (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
+       (GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?alts)
+       (GROUP_CONCAT(DISTINCT STR(?same); separator=" ") AS ?sameAs)
+       (COUNT(DISTINCT ?made) AS ?made_) (COUNT(DISTINCT ?in) AS ?in_) WHERE {{
+  BIND ({s} AS ?e) VALUES ?kind {{ {kinds} }} ?e a ?kind ; a ?t .
+  OPTIONAL {{ ?e {SCHEMA.name} ?n }} OPTIONAL {{ ?e {SCHEMA.alternateName} ?alt }}
+  OPTIONAL {{ ?e {OWL.sameAs} ?same }}
+  OPTIONAL {{ ?made {PROV.wasAttributedTo} ?e ; a {SCHEMA.Claim} }}
+  OPTIONAL {{ ?in {SCHEMA.mentions} ?e ; a {SCHEMA.Claim} }}
+}} GROUP BY ?e""",
+    )
+    if not rows:
+        raise HTTPException(404, f"no entity <{entity}>: ids are IRI paths below the base IRI")
+    r = rows[0]
+    offices = await select(
+        engine,
+        f"""SELECT DISTINCT ?post ?label ?org ?orgName ?j ?jName WHERE {{
+  {s} {ORG.holds} ?post . ?post {RDFS.label} ?label .
+  OPTIONAL {{ ?post {ORG.postIn} ?org . OPTIONAL {{ ?org {SCHEMA.name} ?orgName }} }}
+  OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
+}} ORDER BY ?label LIMIT 100""",
+    )
+    base = _entity(engine, r)
+    alts = sorted(set((v(r, "alts") or "").split("\u001f")) - {""})
+    return m.EntityDetail(
+        **base.model_dump(),
+        alternateNames=alts,
+        sameAs=(v(r, "sameAs") or "").split(),
+        offices=[
+            m.Office(
+                iri=o["post"].value,
+                label=o["label"].value,
+                organization=m.Ref(iri=o["org"].value, name=v(o, "orgName"))
+                if "org" in o
+                else None,
+                jurisdiction=m.Ref(iri=o["j"].value, name=v(o, "jName")) if "j" in o else None,
+            )
+            for o in offices
+        ],
+        claimsMade=int(r["made_"].value),
+        claimsMentioning=int(r["in_"].value),
+        claims="/claims?claimant=" + quote_id(entity),
+    )
