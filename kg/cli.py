@@ -337,7 +337,10 @@ def export(
 
 
 def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
-    from pyoxigraph import Store
+    """One article's graphs, with what the shared graph says of the nodes they name."""
+    from pyoxigraph import DefaultGraph, Quad, Store
+
+    from kg.mapping import ArticleGraphs, shared_graph
 
     if ref.startswith(state.base):
         key = ref[len(state.base) :].split("/")[1]
@@ -346,22 +349,20 @@ def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> N
     else:
         key = article_key("", ref)
     iris = ArticleIris(state.base, key)
-    from kg.mapping import ArticleGraphs
-
-    names = store.article_graph_names(ArticleGraphs(iris, [], ""))
-    quads = store.stored_quads(names)
+    quads = store.stored_quads(store.article_graph_names(ArticleGraphs(iris, [], "")))
     if not quads:
         raise InputError(f"no article {ref} in the store")
+    named = {t for q in quads for t in (q.subject, q.object) if isinstance(t, NamedNode)}
+    shared = shared_graph(state.base)
+    for node in named:
+        quads.update(store.quads_about(node, shared))
     tmp = Store()
-    tmp.extend(quads)
     if fmt.supports_datasets:
+        tmp.extend(quads)
         tmp.dump(sink, fmt, prefixes=PREFIXES)
     else:
-        from pyoxigraph import DefaultGraph, Quad
-
-        flat = Store()
-        flat.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
-        flat.dump(sink, fmt, from_graph=DefaultGraph(), prefixes=PREFIXES)
+        tmp.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+        tmp.dump(sink, fmt, from_graph=DefaultGraph(), prefixes=PREFIXES)
 
 
 @app.command()
@@ -487,6 +488,62 @@ def factcheck_import(
         )
         for line in report.refused + found.skipped:
             typer.echo(f"  {line}", err=True)
+
+    guarded(run)
+
+
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option("--cache", help="Embedding cache (default: <store>.cache/embeddings)."),
+]
+
+
+@factcheck_app.command("match")
+def factcheck_match(
+    top: Annotated[int, typer.Option("--top", min=1, max=20, help="Links per claim.")] = 3,
+    cache: CacheOpt = None,
+) -> None:
+    """Link every claim in the store to the imported fact-checks that best match it."""
+    from kg.factcheck.links import build_matcher, default_cache, link_claims
+
+    def run() -> None:
+        with open_store() as store:
+            matcher = build_matcher(store, cache or default_cache(state.store_path))
+            n = link_claims(store, matcher, base=state.base, top=top)
+        typer.echo(f"{n} links from claims to fact-checks stored")
+
+    guarded(run)
+
+
+@factcheck_app.command("rank")
+def factcheck_rank(
+    queries: Annotated[Path, typer.Argument(help="A TSV file of `id<TAB>text` lines.")],
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="Reviews per query.")] = 5,
+    tag: Annotated[str, typer.Option("--tag", help="The run's tag column.")] = "claimgraph",
+    cache: CacheOpt = None,
+) -> None:
+    """Rank the imported fact-checks for each query; print a TREC run.
+
+    Lines are `qid Q0 doc rank score tag`, where doc is the review's identifier, else its URL.
+    """
+    from kg.factcheck.links import build_matcher, default_cache
+    from kg.factcheck.matching import load_queries
+
+    def run() -> None:
+        try:
+            rows = load_queries(queries)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the queries {queries}: {exc}") from None
+        if not rows:
+            raise InputError(f"no queries in {queries}")
+        with open_store(read_only=True) as store:
+            matcher = build_matcher(store, cache or default_cache(state.store_path))
+        ranked = matcher.rank([text for _, text in rows], top=top)
+        out = sys.stdout
+        for (qid, _), hits in zip(rows, ranked, strict=True):
+            for i, (doc, score) in enumerate(hits, 1):
+                out.write(f"{qid} Q0 {doc} {i} {score:.6f} {tag}\n")
+        out.flush()
 
     guarded(run)
 

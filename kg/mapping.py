@@ -141,7 +141,11 @@ class ArticleIris:
 
 @dataclass(frozen=True)
 class ArticleGraphs:
-    """One article's quads, and the names a store needs to replace them as a unit."""
+    """One article's quads, and the names a store needs to replace them as a unit.
+
+    `owned` are the quads of the article's own graphs (replaced with it); `shared` those of
+    the shared graph (only ever added to, since other articles say them too).
+    """
 
     iris: ArticleIris
     quads: list[Quad]
@@ -152,9 +156,18 @@ class ArticleGraphs:
         return self.iris.article
 
     @property
+    def shared_graph(self) -> NamedNode:
+        return shared_graph(self.iris.base)
+
+    @property
+    def owned(self) -> list[Quad]:
+        return [q for q in self.quads if q.graph_name != self.shared_graph]
+
+    @property
     def graphs(self) -> list[NamedNode]:
+        """The article's own graphs: its graph and its claims' proposition graphs."""
         seen: dict[str, NamedNode] = {}
-        for q in self.quads:
+        for q in self.owned:
             g = q.graph_name
             if isinstance(g, NamedNode):
                 seen.setdefault(g.value, g)
@@ -189,14 +202,31 @@ def _int(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
-class _Writer:
-    """Collects quads for one graph at a time, dropping exact repeats."""
+def shared_graph(base: str = DEFAULT_BASE_IRI) -> NamedNode:
+    """The graph of what many articles say alike: the names and types of global entities,
+    offices and their holders, software agents, fact-checkers."""
+    return NamedNode(f"{base}graph/shared")
 
-    def __init__(self) -> None:
+
+class _Writer:
+    """Collects quads, dropping exact repeats, and routes shared statements.
+
+    A statement about a node the article does not own (a person, an organisation, a post)
+    goes to the shared graph, where every article asserts it into the same set: in the
+    union of all graphs it then appears once, not once per article that mentions it
+    (Oxigraph's union default graph keeps one copy per graph, so "Snopes" named in 14,000
+    review graphs would multiply every row that joins on its name).
+    """
+
+    def __init__(self, owned: str, shared: NamedNode) -> None:
         self.quads: list[Quad] = []
         self._seen: set[Quad] = set()
+        self._owned = owned
+        self._shared = shared
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal, g: NamedNode) -> None:
+        if not s.value.startswith(self._owned):
+            g = self._shared
         q = Quad(s, p, o, g)
         if q not in self._seen:
             self._seen.add(q)
@@ -222,7 +252,8 @@ def article_graphs(
     meta = report.article
     iris = ArticleIris(base, article_key(text, meta.url))
     art, g = iris.article, iris.graph
-    w = _Writer()
+    # Spans are <article#char=…>, everything else the article owns is under <article/…>.
+    w = _Writer(owned=art.value, shared=shared_graph(base))
 
     def span(start: int, end: int) -> NamedNode:
         node = iris.span(start, end)

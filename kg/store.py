@@ -104,21 +104,25 @@ class ClaimStore:
         old = self.stored_quads(old_names)
         if not old:
             change = Change.CREATED
-        elif _comparable(old) == _comparable(graphs.quads):
+        elif _comparable(old) == _comparable(graphs.owned):
             return Change.UNCHANGED
         else:
             change = Change.REPLACED
+        # The shared graph is only added to: other articles assert the same statements.
         self.update(_replace_request(old_names if old else [], graphs.quads))
         return change
 
-    def replace_graphs(self, quads: list[Quad]) -> tuple[int, int]:
+    def replace_graphs(
+        self, quads: list[Quad], *, shared: NamedNode | None = None
+    ) -> tuple[int, int]:
         """Make every graph the quads name hold exactly those quads, in one update.
 
-        Returns how many of those graphs are new and how many were replaced.
+        Quads in the `shared` graph are added to it, never replacing it. Returns how many of
+        the replaced graphs are new and how many existed.
         """
         names: dict[str, NamedNode] = {}
         for q in quads:
-            if isinstance(q.graph_name, NamedNode):
+            if isinstance(q.graph_name, NamedNode) and q.graph_name != shared:
                 names.setdefault(q.graph_name.value, q.graph_name)
         existing = [n for n in names.values() if self._store.contains_named_graph(n)]
         self.update(_replace_request(existing, quads))
@@ -158,6 +162,9 @@ class ClaimStore:
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def quads_about(self, subject: NamedNode, graph: NamedNode | None = None) -> list[Quad]:
+        return list(self._store.quads_for_pattern(subject, None, None, graph))
 
     def named_graphs(self) -> list[NamedNode]:
         return [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]

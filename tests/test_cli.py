@@ -169,11 +169,17 @@ def test_export_one_article_and_one_graph(
     assert cli("export", "--article", url, "--output", str(out)).exit_code == 0
     ds = rdflib.Dataset().parse(out, format="nquads")
     graphs = {str(g) for _, _, _, g in ds.quads((None, None, None, None))}
-    assert all(g.startswith("https://claimgraph.org/id/article/") for g in graphs)
-    assert len(graphs) == 3  # the article's graph and the two claims that assert events
+    shared = "https://claimgraph.org/id/graph/shared"
+    own = graphs - {shared}
+    assert all(g.startswith("https://claimgraph.org/id/article/") for g in own)
+    assert len(own) == 3  # the article's graph and the two claims that assert events
+    # The names of the people it mentions come along from the shared graph; nobody else's.
+    name = rdflib.URIRef("http://schema.org/name")
+    names = {str(o) for _, _, o, _ in ds.quads((None, name, None, None))}
+    assert "Gavin Newsom" in names and "Derek Vance" not in names
     texts = {str(o) for o in ds.objects(None, rdflib.URIRef("http://schema.org/text"))}
     assert not any("dockworkers" in t for t in texts)
-    article_graph = next(g for g in graphs if g.endswith("/graph"))
+    article_graph = next(g for g in own if g.endswith("/graph"))
     r = cli("export", "--graph", article_graph, "--format", "turtle")
     g = rdflib.Graph().parse(data=r.stdout, format="turtle")
     assert len(g) > 100

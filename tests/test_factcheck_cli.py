@@ -74,3 +74,43 @@ def test_import_without_reviews_is_an_error(cli: CliFn, tmp_path: Path) -> None:
     f.write_text('{"@type": "WebPage"}', encoding="utf-8")
     r = cli("factcheck", "import", str(f))
     assert r.exit_code == 2 and "no ClaimReview" in r.stderr
+
+
+def test_match_claims_and_rank_queries(cli: CliFn, tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    reviews = [
+        review(
+            10,
+            claimReviewed="Trump sent 2,000 National Guard troops to Los Angeles.",
+            identifier="guard-la",
+        ),
+        review(11, claimReviewed="A shark was photographed swimming on a flooded highway."),
+        review(12, claimReviewed="Drinking bleach cures the flu."),
+    ]
+    assert cli("demo", str(EXAMPLES)).exit_code == 0
+    assert cli("factcheck", "import", str(feed(tmp_path / "f.json", reviews))).exit_code == 0
+    cache = tmp_path / "cache"
+    r = cli("factcheck", "match", "--top", "2", "--cache", str(cache))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("72 links")  # 36 claims, two each
+    best = cli(
+        "query",
+        "SELECT ?url WHERE { ?m cg:matchedClaim ?c ; cg:matchedReview/schema:url ?url ; "
+        "cg:matchScore ?s . ?c schema:text ?t FILTER(CONTAINS(?t, 'liberate')) } "
+        "ORDER BY DESC(?s) LIMIT 1",
+        "--format",
+        "csv",
+    )
+    assert best.stdout.splitlines()[1] == "https://checks.example/10"
+    assert any(cache.iterdir())  # the embeddings are cached for the next run
+
+    queries = tmp_path / "q.tsv"
+    queries.write_text("q1\tsharks swimming on the highway after the hurricane\n", encoding="utf-8")
+    run = cli("factcheck", "rank", str(queries), "--top", "2", "--cache", str(cache))
+    lines = [line.split() for line in run.stdout.splitlines()]
+    assert [(q, z, d, k) for q, z, d, k, _, _ in lines] == [
+        ("q1", "Q0", "https://checks.example/11", "1"),
+        ("q1", "Q0", lines[1][2], "2"),
+    ]
+    assert float(lines[0][4]) > float(lines[1][4])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kg.factcheck.claimreview import FactCheck, dedupe
 from kg.factcheck.rdf import review_iri, review_quads
-from kg.mapping import DEFAULT_BASE_IRI
+from kg.mapping import DEFAULT_BASE_IRI, shared_graph
 from kg.store import ClaimStore
 from kg.validate import validate_quads
 
@@ -66,6 +66,6 @@ def _import_batch(
         keep = [r for iri, r in by_iri.items() if iri not in bad]
         quads = [q for r in keep for q in review_quads(r, base)]
     if quads:
-        new, updated = store.replace_graphs(quads)
+        new, updated = store.replace_graphs(quads, shared=shared_graph(base))
         report.new += new
         report.updated += updated

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.factcheck.claimreview import FactCheck, Verdict
-from kg.mapping import DEFAULT_BASE_IRI, slug
+from kg.mapping import DEFAULT_BASE_IRI, shared_graph, slug
 from kg.vocab import CG, PROV, RDF, SCHEMA, XSD
 
 VERDICT_TERMS = {
@@ -44,10 +44,12 @@ def review_quads(r: FactCheck, base: str = DEFAULT_BASE_IRI) -> list[Quad]:
     """One review's quads, all in its own graph."""
     node = review_iri(r.url, base)
     g = review_graph(node)
+    shared = shared_graph(base)
     out: list[Quad] = []
 
     def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        out.append(Quad(s, p, o, g))
+        # The fact-checker's own description is shared by all of its reviews.
+        out.append(Quad(s, p, o, g if s.value.startswith(node.value) else shared))
 
     add(node, RDF.type, SCHEMA.ClaimReview)
     add(node, SCHEMA.url, Literal(r.url, datatype=XSD.anyURI))

@@ -75,3 +75,20 @@ def test_store_in_use_by_another_process_is_a_clear_error(tmp_path: Path) -> Non
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_shared_entities_do_not_multiply_rows() -> None:
+    """Oxigraph's union graph keeps a copy per graph; entity names live once, in the shared
+    graph, so a join on a name gives one row per claim however many articles name him."""
+    from kg.query import run_query
+
+    store = ClaimStore()
+    for n in range(3):
+        report = parse_report(FACTS)
+        report.article.url = f"https://example.org/copy-{n}"
+        ingest_report(store, TEXT, report)
+    _, rows = run_query(
+        store,
+        "SELECT ?c WHERE { ?c prov:wasAttributedTo/schema:name 'Gavin Newsom' }",
+    )
+    assert len(list(rows)) == 3
