@@ -8,14 +8,21 @@ refused with its reason while the others are stored.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Request
+from pydantic import Field
 
+from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import EngineDep, Limit, Offset, Writer, base_iri, next_link, select, v
+from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
+from kg.factcheck.links import build_matcher, default_cache
+from kg.factcheck.matching import Matcher
+from kg.factcheck.rdf import review_iri
 from kg.store import ClaimStore
 from kg.vocab import CG, SCHEMA
 
@@ -59,6 +66,7 @@ async def post_factchecks(
         return import_factchecks(s, reviews, base=base)
 
     report = await engine.write(store)
+    _matchers.pop(id(engine), None)  # the pool changed: the next search rebuilds
     return m.ImportResult(
         read=len(reviews),
         new=report.new,
@@ -101,3 +109,63 @@ async def list_factchecks(
         offset=offset,
         next=next_link(request, offset, limit, len(rows) > limit),
     )
+
+
+class SearchRequest(m.Model):
+    text: str = Field(min_length=1, max_length=5000, description="Any claim or post")
+    top: int = Field(default=5, ge=1, le=20)
+
+
+class SearchHit(m.Model):
+    rank: int
+    score: float
+    iri: str = Field(serialization_alias="@id")
+    url: str
+    identifier: str | None = None
+    claimReviewed: str
+
+
+_matchers: dict[int, Matcher] = {}
+_build_lock = asyncio.Lock()
+
+
+async def _matcher(engine: Engine) -> Matcher:
+    """The matcher over the stored reviews, built once (embeddings cached beside the store)."""
+    async with _build_lock:
+        found = _matchers.get(id(engine))
+        if found is None:
+            store = engine.store
+            assert store is not None, "the engine is not started"
+            cache = default_cache(engine.settings.store)
+            loop = asyncio.get_running_loop()
+            try:
+                found = await loop.run_in_executor(None, build_matcher, store, cache)
+            except InputError as exc:
+                raise HTTPException(409, str(exc)) from None
+            _matchers[id(engine)] = found
+        return found
+
+
+@router.post(
+    "/factchecks/search",
+    summary="The published fact-checks that best match any text (BM25 + MiniLM, re-ranked)",
+    response_model=list[SearchHit],
+    responses={409: {"description": "no fact-checks have been imported"}},
+)
+async def search_factchecks(engine: EngineDep, body: SearchRequest) -> list[SearchHit]:
+    matcher = await _matcher(engine)
+    loop = asyncio.get_running_loop()
+    (hits,) = await loop.run_in_executor(None, matcher.rank, [body.text], body.top)
+    by_key = {r.key: r for r in matcher.reviews}
+    base = base_iri(engine)
+    return [
+        SearchHit(
+            rank=i,
+            score=round(score, 6),
+            iri=review_iri(by_key[key].url, base).value,
+            url=by_key[key].url,
+            identifier=by_key[key].identifier or None,
+            claimReviewed=by_key[key].claim_reviewed,
+        )
+        for i, (key, score) in enumerate(hits, 1)
+    ]

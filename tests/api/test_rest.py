@@ -146,6 +146,26 @@ def test_post_factchecks(web: httpx.Client, auth: dict[str, str]) -> None:
     assert web.post("/factchecks", json={"x": 1}, headers=auth).status_code == 422
 
 
+def test_search_factchecks(web: httpx.Client, auth: dict[str, str]) -> None:
+    """Any text against the imported fact-checks: the matching review ranks first."""
+    reviews = [
+        {
+            "@type": "ClaimReview",
+            "url": f"https://factcheck.example.org/s{i}",
+            "claimReviewed": text,
+        }
+        for i, text in enumerate(
+            ["Eating carrots lets you see in the dark.", "The moon landing was filmed in a studio."]
+        )
+    ]
+    assert web.post("/factchecks", json=reviews, headers=auth).status_code == 200
+    hits = web.post("/factchecks/search", json={"text": "was the apollo moon landing faked?"})
+    assert hits.status_code == 200, hits.text
+    first = hits.json()[0]
+    assert first["url"] == "https://factcheck.example.org/s1" and first["rank"] == 1
+    assert web.post("/factchecks/search", json={"text": ""}).status_code == 422
+
+
 def test_openapi_no_server_errors(origin: str) -> None:
     """Whatever the documented operations are sent, the server never answers 5xx.
 
