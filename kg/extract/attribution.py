@@ -42,7 +42,8 @@ class RawClaim:
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """The inner spans of quotations, curly or straight, that close within their paragraph."""
+    """The inner spans of quotations, curly or straight, that close within their paragraph
+    (or that the next paragraph reopens, as a quotation over several paragraphs does)."""
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         open_at: int | None = None
@@ -54,6 +55,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 if i > open_at + 1:
                     spans.append((open_at + 1, i))
                 open_at = None
+        # a quotation running over paragraphs leaves each one open and reopens the next
+        nxt = text[para.end() :].lstrip("\n")
+        if open_at is not None and nxt[:1] in (_OPEN, '"') and para.end() > open_at + 1:
+            spans.append((open_at + 1, para.end()))
     return spans
 
 
@@ -328,6 +333,8 @@ def _direct_quotes(
                 cand = before[-2]
                 if punct.text in (",", ":") and _is_reporting(cand, lex):
                     verb = cand
+        if verb is None:
+            verb = _colon_verb(doc, lex, qs)
         start, end = _trim(text, qs, qe)
         if end <= start:
             continue
@@ -366,6 +373,30 @@ def _direct_quotes(
         sent = verb.sent
         last_clause_end = sent.end_char if sent.end_char > qe else qe + 1
     return claims
+
+
+def _colon_verb(doc: Doc, lex: Lexicon, qs: int) -> Token | None:
+    """The reporting verb of a clause that ends in a colon right before a quotation, the
+    quotation often opening the next paragraph ("X told the jury:\n\n"You will hear …")."""
+    text = doc.text
+    k = qs - 1
+    while k >= 0 and (text[k].isspace() or text[k] in _QUOTE_CHARS):
+        k -= 1
+    if k < 1 or text[k] != ":" or text[k + 1 : qs].count("\n") > 2:
+        return None
+    colon = doc.char_span(k, k + 1)
+    if colon is None:
+        return None
+    tok = colon[0]
+    sent = tok.sent
+    if any(not t.is_space for t in doc[tok.i + 1 : sent.end]):
+        return None
+    for cand in reversed(doc[sent.start : tok.i]):
+        if cand.text in _QUOTE_CHARS:
+            return None
+        if _is_reporting(cand, lex) and cand.dep_ == "ROOT" and subject_of(cand) is not None:
+            return cand
+    return None
 
 
 def _according_to(doc: Doc, quotes: list[tuple[int, int]]) -> list[RawClaim]:
@@ -411,9 +442,13 @@ def find_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
     quotes = quote_spans(doc.text)
     used: set[int] = set()
     claims = _direct_quotes(doc, lex, quotes, used)
+    # words reported inside someone's quotation are part of what that speaker said
+    quoted = [(c.start, c.end) for c in claims]
     claims += _according_to(doc, quotes)
     for tok in doc:
         if tok.i in used or not _is_reporting(tok, lex) or tok.lower_ == "according":
+            continue
+        if any(qs <= tok.idx < qe for qs, qe in quoted):
             continue
         if tok.dep_ in ("amod", "compound") or tok.tag_ == "VBN" and tok.dep_ == "acl":
             continue

@@ -67,7 +67,7 @@ class EntityTable:
         mention.entity = node.index
         node.mentions.append(mention)
         self._names = None
-        for i in range(mention.start, mention.end):
+        for i in mention.tokens():
             self._token_entity.setdefault(i, node.index)
 
     def at_token(self, i: int) -> EntityNode | None:
@@ -131,13 +131,18 @@ def cluster_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> EntityTabl
                 if hit:
                     node = n
                     break
+        if node is None and m.type == "Organization" and m.gazetteer is None:
+            node = _shortened_name_of(words, table, doc, lex)
         if node is None and _is_acronym(text):
             node = next(
                 (
                     n
                     for n in table.nodes
                     if n.type == "Organization"
-                    and any(acronym_of(x.text(doc)) == text.replace(".", "") for x in n.mentions)
+                    and any(
+                        text.replace(".", "") in (acronym_of(x.text(doc)), x.extra.get("acronym"))
+                        for x in n.mentions
+                    )
                 ),
                 None,
             )
@@ -174,6 +179,30 @@ def cluster_names(doc: Doc, mentions: list[Mention], lex: Lexicon) -> EntityTabl
         node.type = _node_type(node)
         node.name = _node_name(doc, node)
     return table
+
+
+def _shortened_name_of(
+    words: list[str], table: EntityTable, doc: Doc, lex: Lexicon
+) -> EntityNode | None:
+    """The organisation a name shortens by dropping its leading modifiers ("Coast Guard" for
+    "the Norland Coast Guard") or its "of" phrase ("the House" for "House of Delegates"),
+    when exactly one organisation of the article fits."""
+    if not words or words[-1] in lex.name_connectors:
+        return None
+    found: list[EntityNode] = []
+    for n in table.nodes:
+        if n.type != "Organization":
+            continue
+        for x in n.mentions:
+            long = x.key(doc).split()
+            if x.kind != "name" or len(long) <= len(words):
+                continue
+            suffix = long[-len(words) :] == words and long[-1] in lex.org_heads
+            prefix = long[: len(words)] == words and long[len(words)] == "of"
+            if suffix or prefix:
+                found.append(n)
+                break
+    return found[0] if len(found) == 1 else None
 
 
 def _short_form_of(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) -> EntityNode | None:
@@ -244,7 +273,7 @@ def _reindex(table: EntityTable) -> None:
         node.index = idx
         for m in node.mentions:
             m.entity = idx
-            for i in range(m.start, m.end):
+            for i in m.tokens():
                 table._token_entity.setdefault(i, idx)
 
 

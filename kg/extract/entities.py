@@ -27,6 +27,7 @@ _LABEL_TYPES = {
 }
 _DETERMINERS = {"the", "a", "an"}
 _POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
+_PARTY_LETTERS = {"D", "R", "I"}
 _CONNECTORS = {"of", "and", "for", "the", "&", "de", "du", "des", "on", "in"}
 
 
@@ -48,6 +49,11 @@ class Mention:
     entity: int = -1
     extra: dict[str, str] = field(default_factory=dict)
 
+    def tokens(self) -> range:
+        """The tokens that stand for the entity: the name and any post-nominal letters after
+        it ("Ann Lee KC"), which the parser may make the head of the phrase."""
+        return range(self.start, self.end + int(self.extra.get("tail", 0)))
+
     def span(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
 
@@ -68,11 +74,23 @@ def build_matcher(doc_vocab: object, gazetteer: Gazetteer, make_doc: object) -> 
 
 def _trim(doc: Doc, start: int, end: int, lex: Lexicon, person: bool) -> tuple[int, int]:
     """Drop a leading article, a trailing possessive, and titles around a name."""
-    while start < end and doc[start].lower_ in _DETERMINERS:
+    while start < end and (doc[start].lower_ in _DETERMINERS or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+    if end - start > 2 and doc[start].text in _PARTY_LETTERS and doc[start + 1].text == "-":
+        start += 2  # "D-Wash.", "R-Texas": a legislator's party and state; the state is named
+    # a name never runs over a line break ("Lee\n\nRiverton Council")
+    for i in range(start, end):
+        if doc[i].is_space or "\n" in doc[i].text or i + 1 < end and "\n" in doc[i].whitespace_:
+            end = i if doc[i].is_space or "\n" in doc[i].text else i + 1
+            break
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
         end -= 1
     if person:
+        # post-nominal letters are no part of the name ("Ann Lee KC", "Ravi Shah OBE")
+        while end - start > 2 and doc[end - 1].text.rstrip(".") in lex.post_nominals:
+            end -= 1
         while end - start > 1 and (
             doc[start].lower_ in lex.title_words or doc[start].lower_ in lex.honorifics
         ):
@@ -183,8 +201,14 @@ def _retype_by_context(doc: Doc, m: Mention, lex: Lexicon) -> None:
         k -= 1
     if k >= 1 and doc[k].lower_ in ("of", "from"):
         noun = doc[k - 1]
-        if doc[k].lower_ == "of" and noun.pos_ == "NOUN" and noun.lower_ in lex.place_nouns:
-            place = True  # "the town of X", "residents of X"
+        if (
+            doc[k].lower_ == "of"
+            and noun.pos_ == "NOUN"
+            and (noun.lower_ in lex.place_nouns or noun.lemma_.lower() in lex.place_nouns)
+        ):
+            place = True  # "the town of X", "residents of X", "rural areas of X"
+        elif doc[k].lower_ == "of" and noun.lower_ in lex.compass_words:
+            place = True  # "east of X", "50km north of X"
         elif (
             noun.lower_ in lex.member_nouns
             and m.type in ("Place", "Person")
@@ -211,8 +235,21 @@ def _retype_by_context(doc: Doc, m: Mention, lex: Lexicon) -> None:
     ):
         place = True  # "Riverton Mayor Ann Lee": the title's jurisdiction
     words = doc[start:end]
-    if len(words) > 1 and words[-1].lower_ in lex.place_heads and words[-1].text[:1].isupper():
-        place = True
+    if (
+        len(words) > 1
+        and words[-1].lower_ in lex.place_heads
+        and words[-1].text[:1].isupper()
+        and not (m.type == "Person" and first_name_gender(words[0].text) is not None)
+    ):
+        place = True  # "Lakeside Park", but not "Grace Park" the person
+    if (
+        after is not None
+        and after.is_lower
+        and after.lower_ in lex.area_words
+        and after.pos_ == "NOUN"
+        and (before is None or before.tag_ != "POS")
+    ):
+        place = True  # "the X district", "residents of the X neighbourhood"
     if (
         len(words) > 1
         and words[-1].lower_ in lex.place_nouns
@@ -273,16 +310,37 @@ def _is_plural_junk(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> boo
     return all(t.tag_ in ("NNS", "NNPS", "JJ", "CC") or t.pos_ == "ADJ" for t in words)
 
 
+def _joined_ents(doc: Doc) -> list[tuple[int, int, str]]:
+    """The model's entity spans, with a long name it cut at a comma or an inner "and" put back
+    together ("the Institute of Marine, Coastal and" + "Polar Research")."""
+    spans: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        if spans:
+            start, end, label = spans[-1]
+            last = doc[end - 1]
+            gap = doc[end : ent.start]
+            if (
+                label == ent.label_ == "ORG"
+                and (last.lower_ in _CONNECTORS or last.text in (",", "&"))
+                and all(t.text in (",", "&") or t.lower_ in _CONNECTORS for t in gap)
+                and not any("\n" in t.text_with_ws for t in doc[start : ent.start])
+            ):
+                spans[-1] = (start, ent.end, label)
+                continue
+        spans.append((ent.start, ent.end, ent.label_))
+    return spans
+
+
 def find_name_mentions(
     doc: Doc, gazetteer: Gazetteer, lex: Lexicon, matcher: PhraseMatcher
 ) -> list[Mention]:
     """Every named mention in the document, typed from the model, the gazetteer and context."""
     mentions: list[Mention] = []
-    for ent in doc.ents:
-        etype = _LABEL_TYPES.get(ent.label_)
+    for ent_start, ent_end, label in _joined_ents(doc):
+        etype = _LABEL_TYPES.get(label)
         if etype is None:
             continue
-        start, end = _trim(doc, ent.start, ent.end, lex, person=etype == "Person")
+        start, end = _trim(doc, ent_start, ent_end, lex, person=etype == "Person")
         if start >= end:
             continue
         if etype == "Organization":
@@ -298,7 +356,15 @@ def find_name_mentions(
             start = of_start
         if not any(c.isalpha() for c in doc[start:end].text):
             continue
-        mentions.append(Mention(start, end, etype))
+        tail = 0
+        while end + tail < ent_end and doc[end + tail].text.rstrip(".") in lex.post_nominals:
+            tail += 1
+        if end - start > 1 and doc[start].lower_ in lex.storm_words and doc[start].is_title:
+            continue  # "Hurricane Ida", "Tropical Storm Ana": a weather event, not an entity
+        mention = Mention(start, end, etype)
+        if tail:
+            mention.extra["tail"] = str(tail)
+        mentions.append(mention)
 
     # Gazetteer forms: they replace a model span they contain and fill in what the model missed.
     forms = gazetteer.match_forms()
@@ -329,6 +395,17 @@ def find_name_mentions(
             continue
         if _is_lower_case_phrase(doc, m):
             continue  # "state rail operator": a description the model tagged, not a name
+        if _is_plural_acronym(text):
+            continue  # "MPs", "NGOs": a common noun written in capitals, not one entity
+        if _opens_with_foreign_place_word(doc, m, lex):
+            m.type = "Place"  # "Plaza de la Luz", "Palacio Real": a square, a building
+            m.place_evidence = True
+            kept.append(m)
+            continue
+        if _is_regional_branch(doc, m, lex):
+            m.type = "Organization"  # "Oxfam India", "Amnesty Europe": a branch, not a person
+            kept.append(m)
+            continue
         if _is_known_place(doc, m, lex, person_tokens):
             m.type = "Place"  # "Ankara said", "Lisbon" tagged a person: a known place
             m.place_evidence = True
@@ -373,7 +450,12 @@ def find_name_mentions(
             m.type == "Organization"
             and not org_like
             and m.start > 0
-            and doc[m.start - 1].lower_ in lex.place_preps
+            and (
+                doc[m.start - 1].lower_ in lex.place_preps
+                or m.start > 1
+                and doc[m.start - 1].lower_ == "the"
+                and doc[m.start - 2].lower_ in lex.place_preps
+            )
         ):
             m.type = "Place"
         if (
@@ -408,13 +490,44 @@ def find_name_mentions(
             final.append(m)
     final.sort(key=lambda m: m.start)
     _type_coordinated_places(doc, final, lex)
+    final = _add_coordinated_places(doc, final)
     final = _add_title_organisations(doc, final, lex)
     final = _add_titled_names(doc, final, lex)
     final = _add_suffixed_organisations(doc, final, lex)
     final = _add_foreign_organisations(doc, final, lex)
     final = _add_known_places(doc, final, lex)
     final = _add_landmarks(doc, final, lex)
+    final = _add_bracketed_long_forms(doc, final)
     return _add_acronyms(doc, _add_known_names(doc, final))
+
+
+def _is_plural_acronym(text: str) -> bool:
+    return len(text) >= 3 and text.endswith("s") and _is_acronym(text[:-1])
+
+
+def _opens_with_foreign_place_word(doc: Doc, m: Mention, lex: Lexicon) -> bool:
+    """A name opened by another language's word for a square, street or building."""
+    span = doc[m.start : m.end]
+    return (
+        len(span) > 1
+        and not (m.type == "Person" and m.person_evidence)
+        and span[0].is_title
+        and span[0].lower_ in lex.foreign_place_heads
+        and all(t.text[:1].isupper() or t.lower_ in lex.name_connectors for t in span[1:])
+    )
+
+
+def _is_regional_branch(doc: Doc, m: Mention, lex: Lexicon) -> bool:
+    """A "person" whose last word is a country or continent and whose first word is no first
+    name ("Oxfam India") is an organisation's branch for that region."""
+    span = doc[m.start : m.end]
+    if m.type != "Person" or m.person_evidence or len(span) < 2:
+        return False
+    if first_name_gender(span[0].text) is not None or known_place(span[0].text) is not None:
+        return False
+    last = span[-1]
+    info = known_place(last.text)
+    return last.lower_ in lex.continents or info is not None and info.kind == "country"
 
 
 def _is_lower_case_phrase(doc: Doc, m: Mention) -> bool:
@@ -665,6 +778,29 @@ def _type_coordinated_places(doc: Doc, mentions: list[Mention], lex: Lexicon) ->
             other.place_evidence = True
 
 
+def _add_coordinated_places(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """An untagged capitalised name coordinated with a place is a place too ("in Riverton
+    and Dunmore" where the model tagged only the first)."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    for m in mentions:
+        if m.type != "Place" or not (m.place_evidence or m.gazetteer is not None):
+            continue
+        for c in m.span(doc).root.children:
+            if (
+                c.dep_ != "conj"
+                or c.pos_ != "PROPN"
+                or not c.is_title
+                or c.i in covered
+                or c.i < m.end
+                or any(x.dep_ == "compound" or x.pos_ == "ADP" for x in c.children)
+            ):
+                continue
+            added.append(Mention(c.i, c.i + 1, "Place", place_evidence=True))
+            covered.add(c.i)
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
 def _add_known_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Names the model tagged once and missed later: a person's surname ("Lee said"), an
     organisation or a place written the same way again."""
@@ -792,13 +928,68 @@ def acronym_of(name: str) -> str:
     return "".join(w[0] for w in words if w[:1].isalpha()).upper()
 
 
+def _add_bracketed_long_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The long name before a bracketed acronym whose letters are the initials of its
+    capitalised words ("the Coastal, Hydrographic and Marine Agency (CHMA)"), one organisation
+    whether or not the model tagged it, and the acronym its short form wherever it appears."""
+    for i in range(1, len(doc) - 2):
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not _is_acronym(doc[i + 1].text):
+            continue
+        letters = doc[i + 1].text.replace(".", "")
+        best = None
+        j = i - 1
+        while j >= 0 and i - j <= 14:
+            t = doc[j]
+            if "\n" in t.text_with_ws:
+                break
+            if t.text[:1].isupper() and t.is_alpha:
+                if acronym_of(doc[j:i].text.replace(",", " ")) == letters:
+                    best = j
+            elif not (t.text in (",", "&", "-") or t.lower_ in _CONNECTORS):
+                break
+            j -= 1
+        if best is None or best == i - 1:
+            continue
+        if doc[best].lower_ in _DETERMINERS:
+            best += 1
+        if any(m.gazetteer is not None and best < m.end and m.start < i for m in mentions):
+            continue
+        if any(m.start < best < m.end or m.start < i < m.end for m in mentions):
+            continue
+        mentions = [m for m in mentions if not (best <= m.start and m.end <= i)]
+        mention = Mention(best, i, "Organization")
+        mention.extra["acronym"] = letters
+        mentions.append(mention)
+        for m in mentions:
+            if m.end - m.start == 1 and doc[m.start].text.replace(".", "") == letters:
+                m.type = "Organization"
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _mark_parenthetical_acronyms(doc: Doc, mentions: list[Mention]) -> None:
+    """An acronym in brackets right after a name is that name's short form, whatever its
+    letters ("the Agency for Coastal Works (ACOWA)")."""
+    for m in mentions:
+        if (
+            m.type == "Organization"
+            and m.end - m.start > 1
+            and m.end + 2 < len(doc)
+            and doc[m.end].text == "("
+            and doc[m.end + 2].text == ")"
+            and _is_acronym(doc[m.end + 1].text)
+        ):
+            m.extra["acronym"] = doc[m.end + 1].text.replace(".", "")
+
+
 def _add_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Acronyms the model left untagged whose long form the article spells out ("NFCB")."""
+    _mark_parenthetical_acronyms(doc, mentions)
     long_forms = {
         acronym_of(m.text(doc)): m.type
         for m in mentions
         if m.type == "Organization" and m.end - m.start > 1
     }
+    long_forms.update({m.extra["acronym"]: m.type for m in mentions if "acronym" in m.extra})
     covered = {i for m in mentions for i in range(m.start, m.end)}
     added = [
         Mention(t.i, t.i + 1, long_forms[t.text.replace(".", "")])

@@ -50,6 +50,12 @@ class Lexicon:
     descriptor_nouns: frozenset[str] = frozenset()
     speaker_suffixes: tuple[str, ...] = ()
     non_speaker_suffixes: tuple[str, ...] = ()
+    post_nominals: frozenset[str] = frozenset()  # case-sensitive ("SC", "KC", "OBE")
+    area_words: frozenset[str] = frozenset()
+    storm_words: frozenset[str] = frozenset()
+    compass_words: frozenset[str] = frozenset()
+    foreign_place_heads: frozenset[str] = frozenset()
+    continents: frozenset[str] = frozenset()
 
     @property
     def person_pronouns(self) -> frozenset[str]:
@@ -97,4 +103,10 @@ def load_lexicon() -> Lexicon:
         descriptor_nouns=words("descriptor_nouns"),
         speaker_suffixes=tuple(raw.get("speaker_suffixes", ())),
         non_speaker_suffixes=tuple(raw.get("non_speaker_suffixes", ())),
+        post_nominals=frozenset(raw.get("post_nominals", ())),
+        area_words=words("area_words"),
+        storm_words=words("storm_words"),
+        compass_words=words("compass_words"),
+        foreign_place_heads=words("foreign_place_heads"),
+        continents=words("continents"),
     )

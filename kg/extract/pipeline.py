@@ -163,8 +163,10 @@ def _speaker_entity(
     if not key:
         return None
     modified = any(c.dep_ in ("poss", "compound", "amod", "nmod") for c in tok.children)
-    if tok.tag_ == "NNS" and not any(c.dep_ == "poss" or c.pos_ == "PROPN" for c in tok.children):
-        modified = False  # "environmental groups" are several unnamed speakers
+    if tok.tag_ == "NNS" and not any(
+        c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON") or c.pos_ == "PROPN" for c in tok.children
+    ):
+        modified = False  # "environmental groups", "the company's lenders": unnamed speakers
     if lemma in lex.org_heads and modified and lemma not in lex.group_nouns:
         etype = "Organization"
     elif lemma in lex.group_nouns or lemma in lex.org_heads or _plural_speaker(tok, lex):

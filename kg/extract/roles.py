@@ -47,7 +47,7 @@ def _org_of_word(tok: Token, table: EntityTable) -> EntityNode | None:
 
 
 def _prefix_title(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) -> RoleHit | None:
-    root = doc[m.start : m.end].root
+    root = doc[m.start : m.tokens().stop].root
     j = m.start - 1
     while j >= 0:
         tok = doc[j]
@@ -94,7 +94,7 @@ def _prefix_title(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) -> Rol
 
 
 def _appositive_title(doc: Doc, m: Mention, table: EntityTable, lex: Lexicon) -> RoleHit | None:
-    root = doc[m.start : m.end].root
+    root = doc[m.start : m.tokens().stop].root
     candidates = [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "appos":
         candidates.append(root.head)

@@ -206,3 +206,156 @@ def test_plural_speakers_are_people_words() -> None:
     assert not _plural_speaker(by_word["figures"], lex)
     assert _plural_speaker(by_word["recruiters"], lex)
     assert _plural_speaker(by_word["economists"], lex)
+
+
+def test_post_nominal_letters_are_not_part_of_a_name(read: Read) -> None:
+    """ "Ann Lee KC" is Ann Lee: the letters after a name are dropped, her role and words kept."""
+    r = read(
+        "Fraud trial opens\n\n"
+        "Opening the case in the High Court, prosecutor Imogen Strathearn KC told the jury the "
+        "losses ran into millions.\n\n"
+        "The defendant's barrister, Rupert Calloway KC, told the jury his client had acted in "
+        "good faith. Calloway argued that the auditors had approved every payment.\n"
+    )
+    calloway = r.entity("Rupert Calloway")
+    assert calloway.name == "Rupert Calloway"
+    assert "Calloway" in r.names(calloway)
+    assert len(r.claims_by("Rupert Calloway")) == 2
+    assert r.titles("Imogen Strathearn") == ["prosecutor"]
+    assert r.titles("Rupert Calloway")
+
+
+def test_name_does_not_run_over_a_line_break(read: Read) -> None:
+    """A headline's last name and the next paragraph's first name are two names."""
+    r = read(
+        "Harbourside sign Uruguayan winger Olivera\n\n"
+        "Harbourside Athletic have signed winger Mateo Olivera for a fee of five million euros. "
+        "Olivera said he was delighted.\n"
+    )
+    for e in r.report.entities:
+        assert "\n" not in e.name
+    assert "Olivera" in r.names(r.entity("Mateo Olivera"))
+
+
+def test_long_name_with_commas_and_bracketed_acronym(read: Read) -> None:
+    """A name cut at its commas is one organisation; its bracketed acronym is its short form."""
+    r = read(
+        "Storm warning for the islands\n\n"
+        "The Kestavian Meteorological, Hydrological and Seismic Monitoring Agency (KMHSMA) warned "
+        "on Sunday that winds would strengthen. KMHSMA said ferries should stay in port.\n"
+    )
+    agency = r.entity("KMHSMA")
+    assert agency.type == "Organization"
+    assert "Agency" in agency.name and "Meteorological" in agency.name
+    assert len(r.claims_by("KMHSMA")) == 2
+
+
+def test_places_from_compass_and_area_words(read: Read) -> None:
+    """ "east of X", "rural areas of X and Y", "the X district" and "the X complex" are places."""
+    r = read(
+        "Storms move inland\n\n"
+        "A band of rain east of Tavolara will reach the coast by Friday, forecasters said. "
+        "Officials reported flooding in rural areas of Quenzal and Barrovia.\n\n"
+        "Police said 12 people had been detained in the Miraflota district after the protest, "
+        "and the minister spoke to reporters at the Ostrava complex.\n"
+    )
+    for name in ("Tavolara", "Quenzal", "Barrovia", "Miraflota", "Ostrava"):
+        assert r.entity(name).type == "Place", name
+
+
+def test_storm_names_and_party_state_tags_are_not_entities(read: Read) -> None:
+    """ "Typhoon X" names a weather event; "D-Ore." after a legislator is party and state."""
+    r = read(
+        "Typhoon Marisol leaves thousands homeless\n\n"
+        "Typhoon Marisol struck the coast on Saturday, officials said.\n\n"
+        "Rep. Dana Whitcombe, D-Ore., said Congress should send aid without delay.\n"
+    )
+    names = {e.name for e in r.report.entities}
+    assert not any("Marisol" in n for n in names)
+    assert not any(n.startswith("D-") for n in names)
+    assert r.entity("Dana Whitcombe").type == "Person"
+
+
+def test_place_heads_and_near_the(read: Read) -> None:
+    """ "X Hill" and "near the X Waterfront" are places; "Grace Hill" with a first name is not."""
+    r = read(
+        "Flats planned by the water\n\n"
+        "The developer would build 900 flats near the Kelvedon Waterfront, the council said. "
+        "Campaigners told reporters on Primrose Hill that the plan was too big. "
+        "Grace Hill, a local councillor, said she would vote against it.\n"
+    )
+    assert r.entity("Kelvedon Waterfront").type == "Place"
+    assert r.entity("Primrose Hill").type == "Place"
+    assert r.entity("Grace Hill").type == "Person"
+
+
+def test_shortened_organisation_names_join_the_full_name(read: Read) -> None:
+    """ "the Coast Guard" after "the Vendarian Coast Guard", "the House" after "House of
+    Delegates": one organisation each."""
+    r = read(
+        "Rescue at sea\n\n"
+        "The Vendarian Coast Guard said it had rescued 40 people. A Coast Guard spokesman said "
+        "two boats were still missing.\n\n"
+        "The bill now goes to the House of Delegates, where the House speaker has promised a "
+        "vote.\n"
+    )
+    guard = r.entity("Vendarian Coast Guard")
+    assert "Coast Guard" in r.names(guard)
+    house = r.entity("House of Delegates")
+    assert "House" in r.names(house)
+
+
+def test_the_company_is_not_the_prosecution(read: Read) -> None:
+    """ "The Crown" prosecutes; "the company" is the firm on trial, not the Crown."""
+    r = read(
+        "Exchange founder on trial\n\n"
+        "Prosecutors say Brightwater Markets lost customers' money. The Crown will call 30 "
+        "witnesses, and the Crown case will take six weeks.\n\n"
+        "The regulator, which sued the company last year, said it had recovered some funds.\n"
+    )
+    assert "the company" in r.names(r.entity("Brightwater Markets"))
+
+
+def test_foreign_place_words_branches_and_plural_acronyms(read: Read) -> None:
+    """ "Plaza de X" is a place; "Oxfam Chile" a branch, not a person; "MPs" no entity."""
+    r = read(
+        "Thousands rally in the capital\n\n"
+        "Marchers filled the Plaza de la Concordia on Sunday and gathered outside the Palacio "
+        "Legislativo, police said.\n\n"
+        "Oxfam Chile estimated that one in five families skipped meals. The minister told MPs "
+        "that help was coming.\n"
+    )
+    assert r.entity("Plaza de la Concordia").type == "Place"
+    assert r.entity("Palacio Legislativo").type == "Place"
+    assert r.entity("Oxfam Chile").type == "Organization"
+    assert not [e for e in r.report.entities if e.name == "MPs"]
+
+
+def test_possessed_plural_speakers_are_a_group(read: Read) -> None:
+    """ "the company's lenders" are unnamed speakers, not a named organisation."""
+    r = read(
+        "Builder in talks\n\n"
+        "Corvale Homes said sales had slowed. The company's lenders said they wanted more "
+        "security before extending the loan.\n"
+    )
+    lenders = [e for e in r.report.entities if "lenders" in e.name]
+    assert lenders and all(e.type == "Group" for e in lenders)
+
+
+def test_quotation_after_a_colon_over_paragraphs(read: Read) -> None:
+    """ "X told the jury:" then a quotation over two paragraphs: X's words, and a report inside
+    the quotation belongs to X, not to the person it mentions."""
+    text = (
+        "Pension fraud trial begins\n\n"
+        "Opening the case on Monday, prosecutor Helena Marchetti told the jury of eight men and "
+        "four women:\n\n"
+        '"You will hear that Mr Dorran told savers, time after time, that their money was safe '
+        "in a trust account. It was not.\n\n"
+        '"You will see letters he signed himself."\n\n'
+        "Dorran denies eleven counts of fraud.\n"
+    )
+    r = read(text)
+    by_marchetti = [r.content(c) for c in r.claims_by("Helena Marchetti")]
+    assert any(c.startswith("You will hear that Mr Dorran told savers") for c in by_marchetti)
+    assert not any(c.startswith("Opening the case") for c in by_marchetti)
+    assert not r.claims_by("Dorran")
