@@ -49,7 +49,8 @@ _LABEL_ENTITY_TYPES = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"
 _OWNER_ENTITY_TYPES = frozenset({"ORG", "NORP", "GPE", "PERSON", "FAC", "LOC"})
 _MODIFIER_POS = frozenset({"ADJ", "NOUN", "PROPN"})
 _MODIFIER_TAGS = frozenset({"VBN", "VBG", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "HYPH"})
-_CURRENCY_GLUED = re.compile(r"^(?P<cur>[a-z.]*[$€£¥₹₦₽₩₺₪₴])(?P<num>[\d.,]+[a-z]*)$")
+_CURRENCY_GLUED = re.compile(r"^(?P<cur>[a-z.]*[$€£¥₹₦₽₩₺₪₴₱₫฿])(?P<num>[\d.,]+[a-z]*)$")
+_LETTER_GLUED = re.compile(r"^(?P<cur>[a-z]{1,3}\.?)(?P<num>\d[\d.,]*[a-z]*)$")
 _AGE_AFTER = re.compile(
     r"^\s*-?\s*(?:year|month|week|day)s?\s*-\s*olds?\b|^\s+(?:years?|months?)\s+(?:old|of age)\b"
 )
@@ -81,6 +82,14 @@ class QuantityLexicon:
     total_nouns: frozenset[str]
     fraction_words: frozenset[str]
     time_reference_after: frozenset[str]
+    currency_letter_prefixes: dict[str, str]
+    contextual_currency_words: dict[str, dict[str, str]]
+    source_descriptors: tuple[tuple[str, ...], ...]
+    subject_verbs: frozenset[str]
+    subject_verb_particles: dict[str, str]
+    elided_markers: frozenset[str]
+    duration_modifiers: frozenset[str]
+    unit_fractions: dict[tuple[str, ...], float]
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -113,6 +122,14 @@ def lexicon() -> QuantityLexicon:
         total_nouns=frozenset(raw["total_nouns"]),
         fraction_words=frozenset(raw["fraction_words"]),
         time_reference_after=frozenset(raw["time_reference_after"]),
+        currency_letter_prefixes=dict(raw["currency_letter_prefixes"]),
+        contextual_currency_words=dict(raw["contextual_currency_words"]),
+        source_descriptors=tuple(_phrase(p) for p in raw["source_descriptors"]),
+        subject_verbs=frozenset(raw["subject_verbs"]),
+        subject_verb_particles=dict(raw["subject_verb_particles"]),
+        elided_markers=frozenset(raw["elided_markers"]),
+        duration_modifiers=frozenset(raw["duration_modifiers"]),
+        unit_fractions={_phrase(k): float(v) for k, v in raw["unit_fractions"].items()},
     )
 
 
@@ -159,6 +176,11 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     i = 0
     n = len(doc)
     while i < n:
+        fraction = _unit_fraction(doc, i, lex)
+        if fraction is not None:
+            found.append(fraction)
+            i = fraction.end
+            continue
         fig = _read_figure(doc, i, lex)
         if fig is None:
             i += 1
@@ -169,6 +191,7 @@ def find_quantities(doc: Doc) -> list[Quantity]:
         i = max(next_i, i + 1)
     found.extend(_fill_comparisons(doc, bare, found, lex))
     found.sort(key=lambda f: f.start)
+    _qualify_headline(doc, found)
     out: list[Quantity] = []
     for k, f in enumerate(found, start=1):
         extra: dict[str, object] = dict(f.extra)
@@ -191,6 +214,29 @@ def find_quantities(doc: Doc) -> list[Quantity]:
             )
         )
     return out
+
+
+def _qualify_headline(doc: Doc, found: list[_Found]) -> None:
+    """A headline drops the body's "about": "to cut 900 jobs" over "cut about 900 jobs".
+
+    A figure in the first line that the body repeats (same value, same counted) with a
+    qualifier takes that qualifier.
+    """
+    title_end = doc.text.find("\n")
+    if title_end < 0:
+        return
+    for f in found:
+        if doc[f.start].idx >= title_end or f.qualifier != "exact":
+            continue
+        for g in found:
+            if (
+                doc[g.start].idx > title_end
+                and g.value == f.value
+                and g.qualifier != "exact"
+                and (g.counted or "").lower() == (f.counted or "").lower()
+            ):
+                f.qualifier = g.qualifier
+                break
 
 
 def _end_char(doc: Doc, end: int) -> int:
@@ -234,11 +280,16 @@ def _read_figure(doc: Doc, i: int, lex: QuantityLexicon) -> _Figure | None:
         currency, j = "USD", i + 2
     words: list[str] = []
     glued = _CURRENCY_GLUED.match(doc[j].lower_) if currency is None else None
+    letter = _letter_currency(doc, j, lex) if currency is None and not glued else None
     if glued and glued.group("cur") in lex.currency_symbols:
         if numeral_value(glued.group("num")) is None:
             return None
         currency = lex.currency_symbols[glued.group("cur")]
         words.append(glued.group("num"))
+        k = j + 1
+    elif letter is not None:
+        currency, num = letter
+        words.append(num)
         k = j + 1
     else:
         k = j
@@ -273,6 +324,53 @@ def _read_figure(doc: Doc, i: int, lex: QuantityLexicon) -> _Figure | None:
     if glued_num and glued_num.group(1) in SCALE_SUFFIXES:
         multiplier *= SCALE_SUFFIXES[glued_num.group(1)]
     return _Figure(i, j, k, value, currency, multiplier, digits, tuple(words))
+
+
+def _unit_fraction(doc: Doc, i: int, lex: QuantityLexicon) -> _Found | None:
+    """ "a quarter of a percentage point", "half a mile": a fraction of one unit."""
+    if doc[i].lower_ not in ("a", "an", "one", "half", "three", "three-quarters"):
+        return None
+    for phrase, value in lex.unit_fractions.items():
+        k = i + len(phrase)
+        if tuple(t.lower_ for t in doc[i:k]) != phrase:
+            continue
+        pct = _match(doc, k, lex.percent_words)
+        measure = None if pct else _unit_at(doc, k, lex, False)
+        if pct is None and (measure is None or measure[0] in lex.time_units):
+            return None
+        unit, end = pct or measure  # type: ignore[misc]
+        fig = _Figure(i, i, k, value, None, 1.0, False, phrase)
+        found = _Found(fig, i, end, value, "exact", unit, unit)
+        q = _qualifier_before(doc, i, lex, False)
+        if q is not None:
+            found.qualifier, found.start = q
+        return found
+    return None
+
+
+def _letter_currency(doc: Doc, j: int, lex: QuantityLexicon) -> tuple[str, str] | None:
+    """ "R4.2 billion", "Rs500": a currency written as letters glued to the figure.
+
+    A one-letter prefix is money only when capitalised and scaled ("R350 million"), since
+    "R2" or "a4" are labels.
+    """
+    m = _LETTER_GLUED.match(doc[j].lower_)
+    if m is None or m.group("cur") not in lex.currency_letter_prefixes:
+        return None
+    num = m.group("num")
+    if numeral_value(num) is None:
+        return None
+    if len(m.group("cur").rstrip(".")) == 1:
+        nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+        suffix = re.match(r"^[\d.,]+([a-z]+)$", num)
+        scaled = (
+            nxt in SCALES
+            or nxt in SCALE_SUFFIXES
+            or (suffix is not None and suffix.group(1) in SCALE_SUFFIXES)
+        )
+        if not doc[j].text[0].isupper() or not scaled:
+            return None
+    return lex.currency_letter_prefixes[m.group("cur")], num
 
 
 _ARTICLES = ("a", "an")
@@ -376,7 +474,13 @@ def _counted_head(doc: Doc, fig: _Figure, k: int) -> int | None:
         k <= head.i <= k + _MAX_COUNTED_TOKENS
         and head.pos_ in ("NOUN", "PROPN")
         and head.ent_type_ not in ("DATE", "TIME")
-        and all(_modifier_ok(doc[x]) for x in range(k, head.i))
+        and all(
+            _modifier_ok(doc[x])
+            # "mail-in and special ballots", "fully certified controllers"
+            or doc[x].dep_ in ("cc", "advmod")
+            and k <= doc[x].head.i < head.i
+            for x in range(k, head.i)
+        )
     ):
         return head.i
     last: int | None = None
@@ -452,11 +556,17 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
     if second is not None and fig.multiplier == 1 and second.multiplier > 1:
         value *= second.multiplier
     k = last_fig.end
+    # "three or more consecutive days": the qualifier sits between figure and counted.
+    mid = _match(doc, k, lex.qualifiers_after)  # type: ignore[arg-type]
+    mid_qualifier: Qualifier | None = None
+    if mid is not None and doc[k].lower_ == "or" and mid[1] < n and doc[mid[1]].is_alpha:
+        mid_qualifier, k = mid[0], mid[1]  # type: ignore[assignment]
     currency = fig.currency or (second.currency if second else None)
     unit: str | None = None
     counted: str | None = None
     owner: tuple[int, int] | None = None
     end = k
+    resume: int | None = None  # where reading goes on, if not after the span
     extra: dict[str, object] = {}
     duration = False
     if currency is None:
@@ -469,12 +579,22 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
         elif k < n and doc[k].lower_ in lex.cents_words:
             currency, end = "USD", k + 1
             value /= 100
+        elif k < n and (code := _contextual_currency(doc, k, lex)) is not None:
+            currency, end = code, k + 1
     if currency is not None:
         unit = counted = currency
     else:
         pct = _match(doc, k, lex.percent_words)
         hyphen = 1 if k < n and doc[k].text == "-" else 0
         measure = _unit_at(doc, k + hyphen, lex, fig.digits)
+        if (
+            measure is None
+            and not hyphen
+            and k + 1 < n
+            and doc[k].lower_ in lex.duration_modifiers
+            and doc[k + 1].lower_ in lex.time_units
+        ):
+            measure = (doc[k + 1].lower_, k + 2)  # "ten working days"
         if pct:
             unit = counted = pct[0]
             end = pct[1]
@@ -487,13 +607,23 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
                 return None, end  # "a 10-day truce", "a 45-year-old": a modifier, not a count
             if duration and end < n and doc[end].lower_ in lex.time_reference_after:
                 return None, end + 1  # "three days later", "two years ago": when, not how long
-            counted = unit
+            counted = unit if end - k < 2 or hyphen else doc[k:end].text
+            if (
+                end + 1 < n
+                and doc[end].text == "-"
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and (compound := _unit_at(doc, end + 1, lex, True)) is not None
+            ):
+                unit = counted = doc[k + hyphen : compound[1]].text.lower()  # "acre-feet"
+                end = compound[1]
             of_end = _of_phrase_end(doc, end)
             if of_end is not None and not duration:
                 counted = f"{unit} {doc[end:of_end].text}"
                 end = of_end
         elif (partitive := _partitive(doc, fig, k)) is not None:
             counted, end = doc[partitive[0] : partitive[1]].text, partitive[1]
+            resume = k  # "four of the city's 27 libraries": the 27 is a figure of its own
         else:
             head = _counted_head(doc, last_fig, k)
             if head is not None:
@@ -504,6 +634,13 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
                     return None, head + 1
                 if _names_a_model(doc, fig, k, head):
                     return None, head + 1
+                if _describes_a_source(doc, head + 1, lex):
+                    return None, head + 1  # "two officials familiar with the talks"
+                if fig.words == ("one",) and [t.lower_ for t in doc[head + 1 : head + 3]] in (
+                    ["to", "another"],
+                    ["after", "another"],
+                ):
+                    return None, head + 1  # "from one hotel to another": no count
                 counted = doc[k : head + 1].text
                 end = head + 1
                 owner = _owner_in(doc, doc[k].idx, doc[head].idx)
@@ -527,6 +664,8 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
     post = _match(doc, end, lex.qualifiers_after)  # type: ignore[arg-type]
     if post is not None and q is None:
         qualifier, end = post[0], post[1]  # type: ignore[assignment]
+    if mid_qualifier is not None and q is None:
+        qualifier = mid_qualifier
     found = _Found(fig, start, end, value, qualifier, unit, counted, owner=owner, extra=extra)
     if second is not None:
         lo, hi = sorted((value, second.value))
@@ -536,7 +675,35 @@ def _build(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> tuple[_Found | None,
         found.value = lo
         if q is None:
             found.qualifier = "at_least"
-    return found, end
+    return found, end if resume is None else resume
+
+
+def _describes_a_source(doc: Doc, i: int, lex: QuantityLexicon) -> bool:
+    """Whether the words from token i describe an unnamed source ("familiar with")."""
+    for skip in (0, 1):  # "people directly familiar with"
+        if skip and (i >= len(doc) or doc[i].tag_ != "RB"):
+            break
+        words = tuple(t.lower_ for t in doc[i + skip : i + skip + 6])
+        if any(words[: len(p)] == p for p in lex.source_descriptors):
+            return True
+    return False
+
+
+def _contextual_currency(doc: Doc, k: int, lex: QuantityLexicon) -> str | None:
+    """ "1.8 billion pesos": a currency name several countries share takes the code of the
+    country the article names most often; None when it names none of them."""
+    word = doc[k].lower_
+    table = lex.contextual_currency_words.get(word) or lex.contextual_currency_words.get(
+        word[:-1] if word.endswith("s") else word
+    )
+    if not table:
+        return None
+    counts: dict[str, int] = {}
+    for t in doc:
+        code = table.get(t.lower_)
+        if code is not None:
+            counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 def _partitive(doc: Doc, fig: _Figure, k: int) -> tuple[int, int] | None:
@@ -546,11 +713,15 @@ def _partitive(doc: Doc, fig: _Figure, k: int) -> tuple[int, int] | None:
     """
     if fig.value < 2 or k + 2 >= len(doc) or doc[k].lower_ != "of":
         return None
-    if doc[k + 1].lower_ not in ("the", "its", "their", "his", "her", "our", "these", "those"):
+    start = _after_determiner(doc, k + 1)
+    if start is None:
         return None
-    x = k + 2
+    x = start
+    while x < len(doc) and doc[x].like_num:
+        x += 1  # "three of the city's four metro lines"
+    start = x
     last: int | None = None
-    while x < len(doc) and x < k + 2 + _MAX_COUNTED_TOKENS and _modifier_ok(doc[x]):
+    while x < len(doc) and x < start + _MAX_COUNTED_TOKENS and _modifier_ok(doc[x]):
         if doc[x].pos_ in ("NOUN", "PROPN"):
             last = x
         elif last is not None:
@@ -558,7 +729,22 @@ def _partitive(doc: Doc, fig: _Figure, k: int) -> tuple[int, int] | None:
         x += 1
     if last is None or doc[last].tag_ not in ("NNS", "NNPS"):
         return None
-    return k + 2, last + 1
+    return start, last + 1
+
+
+def _after_determiner(doc: Doc, i: int) -> int | None:
+    """After "of", the index past its determiner: "the", "its", or a possessive ("the
+    city's", "Ontario's", "the company’s"); None if there is none."""
+    if i >= len(doc):
+        return None
+    for x in range(i, min(i + 4, len(doc))):
+        if doc[x].tag_ == "POS" or doc[x].lower_ in ("'s", "’s"):
+            if x > i and all(not t.is_punct and not t.like_num for t in doc[i:x]):
+                return x + 1
+            return None
+    if doc[i].lower_ in ("the", "its", "their", "his", "her", "our", "these", "those"):
+        return i + 1
+    return None
 
 
 def _names_a_model(doc: Doc, fig: _Figure, k: int, head: int) -> bool:
@@ -570,6 +756,10 @@ def _names_a_model(doc: Doc, fig: _Figure, k: int, head: int) -> bool:
     h = doc[head]
     if fig.value == 1 or h.tag_ not in ("NN", "NNP"):
         return False
+    prev = doc[fig.start - 1] if fig.start > 0 else None
+    named = prev is not None and (prev.tag_ in ("DT", "PRP$", "POS") or prev.pos_ == "PROPN")
+    if h.pos_ == "NOUN" and h.is_lower and not named:
+        return False  # "14 water-dropping aircraft", "300 staff": a noun with no plural form
     return not any(doc[x].ent_type_ in ("ORG", "NORP") for x in range(k, head + 1))
 
 
@@ -680,13 +870,24 @@ def _fill_comparisons(
             ):
                 after += 1
             partner = next((f for f in known if f.fig.start == after), None)
-        if partner is None and prev in lex.change_markers:
-            earlier = [f for f in known if f.end <= b.fig.start and f.start >= sent.start]
+        pronoun = (
+            nxt == "of"
+            and b.fig.end + 1 < len(doc)
+            and doc[b.fig.end + 1].lower_ in ("them", "those", "these")
+        )
+        if partner is None and (
+            prev in lex.change_markers or prev in lex.elided_markers or pronoun
+        ):
+            # "a further 30,000", "at least 400 of them": what an earlier figure counted
+            first = sent.start
+            if pronoun and first > 0:
+                first = doc[first - 1].sent.start
+            earlier = [f for f in known if f.end <= b.fig.start and f.start >= first]
             partner = earlier[-1] if earlier else None
         if partner is not None and partner.counted:
             filled = replace(b, unit=partner.unit, counted=partner.counted, owner=None)
         else:
-            total = _total_subject(doc, b.fig, lex)
+            total = _total_subject(doc, b.fig, lex) or _subject_of_people(doc, b.fig, lex)
             if total is None:
                 continue
             filled = replace(b, counted=total)
@@ -705,9 +906,28 @@ def _total_subject(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> str | None:
         return None
     if verb.pos_ not in ("VERB", "AUX"):
         return None
+    # "the crowd was put at 5,000", and "police put the crowd at 5,000"
+    roles = ("nsubj", "nsubjpass", "dobj") if tok.head.lower_ == "at" else ("nsubj", "nsubjpass")
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in lex.total_nouns:
+        if child.dep_ in roles and child.lemma_.lower() in lex.total_nouns:
             mods = [c for c in child.lefts if c.dep_ in ("compound", "amod")]
             first = mods[0].i if mods else child.i
-            return doc[first : child.i + 1].text
+            of_end = _of_phrase_end(doc, child.i + 1)  # "the number of dead"
+            return doc[first : of_end or child.i + 1].text
     return None
+
+
+def _subject_of_people(doc: Doc, fig: _Figure, lex: QuantityLexicon) -> str | None:
+    """ "more than 5,000 attended", "40 took part": a bare figure that is the subject of a
+    verb only people do counts people."""
+    tok = doc[fig.end - 1]
+    if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = tok.head
+    lemma = verb.lemma_.lower()
+    if lemma not in lex.subject_verbs:
+        return None
+    particle = lex.subject_verb_particles.get(lemma)
+    if particle is not None and not any(c.lower_ == particle for c in verb.children):
+        return None
+    return "people"

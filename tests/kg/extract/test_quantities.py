@@ -261,3 +261,92 @@ def test_points_in_time_are_not_durations(nlp: Language, text: str) -> None:
 def test_label_after_a_marker(nlp: Language) -> None:
     found = quantities(nlp, "Voters rejected Proposition 12 by 8 points.")
     assert [(q.value, q.counted) for _, q in found] == [(8, "points")]
+
+
+# --- rules for figures whose counted noun is elided, qualified or far off ----------------
+
+
+def summary(nlp: Language, text: str) -> list[tuple[float, str, str | None, str | None]]:
+    return [(q.value, q.qualifier, q.unit, q.counted) for _, q in quantities(nlp, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # partitive through a possessive, the inner figure kept as its own
+        (
+            "The plan would shut five of the county's 19 clinics.",
+            [(5, "exact", None, "clinics"), (19, "exact", None, "clinics")],
+        ),
+        ("It employs about 700 of the region's nurses.", [(700, "approximately", None, "nurses")]),
+        # an invariant noun after modifiers is a count, not a model name
+        (
+            "Crews flew 9 fire-spotting aircraft over the ridge.",
+            [(9, "exact", None, "fire-spotting aircraft")],
+        ),
+        # coordinated and adverb-led modifiers
+        (
+            "There are 45 fully licensed pilots left.",
+            [(45, "exact", None, "fully licensed pilots")],
+        ),
+        # qualifier between figure and counted, and a modifier before a time unit
+        ("Guests stayed four or more nights in a row.", [(4, "at_least", "nights", "nights")]),
+        ("Refunds take 12 business days.", [(12, "exact", "days", "business days")]),
+        # compound unit
+        (
+            "The canal carries 7,000 acre-feet each spring.",
+            [(7000, "exact", "acre-feet", "acre-feet")],
+        ),
+        # fraction of a unit
+        (
+            "Rates rose by half a percentage point.",
+            [(0.5, "exact", "percentage points", "percentage points")],
+        ),
+        # letter-prefixed and contextual currencies
+        ("The mine cost R7.5 billion to build.", [(7.5e9, "exact", "ZAR", "ZAR")]),
+        (
+            "Manila said repairs in the Philippines would cost 3 billion pesos.",
+            [(3e9, "exact", "PHP", "PHP")],
+        ),
+        # new qualifiers
+        ("The lead was smaller than 2 percent.", [(2, "less_than", "percent", "percent")]),
+        ("The spending went past $90 million.", [(9e7, "more_than", "USD", "USD")]),
+        ("The closure may last as long as eight weeks.", [(8, "at_most", "weeks", "weeks")]),
+        # elided counted nouns
+        ("Marshals estimated the crowd at 6,500.", [(6500, "exact", None, "crowd")]),
+        ("More than 900 took part in the march.", [(900, "more_than", None, "people")]),
+        (
+            "The board approved 700 permits and expects a further 250 in spring.",
+            [(700, "exact", None, "permits"), (250, "exact", None, "permits")],
+        ),
+        (
+            "Of the 80 buses bought, at least 30 of them never ran.",
+            [(80, "exact", None, "buses"), (30, "at_least", None, "buses")],
+        ),
+    ],
+)
+def test_elided_and_unusual_quantities(
+    nlp: Language, text: str, expected: list[tuple[float, str, str | None, str | None]]
+) -> None:
+    assert summary(nlp, text) == expected
+
+
+def test_letter_prefix_needs_a_scale(nlp: Language) -> None:
+    assert summary(nlp, "He drove the R9 road north.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Four officials familiar with the plan described it.",
+        "Two staff directly familiar with the audit spoke.",
+        "Patients were moved from one ward to another.",
+    ],
+)
+def test_not_counts(nlp: Language, text: str) -> None:
+    assert summary(nlp, text) == []
+
+
+def test_headline_takes_the_body_qualifier(nlp: Language) -> None:
+    text = "Mill to cut 650 jobs\nThe mill said it would cut about 650 jobs by spring."
+    assert [q.qualifier for _, q in quantities(nlp, text)] == ["approximately", "approximately"]
