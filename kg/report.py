@@ -286,32 +286,42 @@ def mistyped_references(report: Extraction) -> list[str]:
 
 
 def without_mistyped_references(report: Extraction) -> Extraction:
-    """The report less what cannot stand: optional links unset, required ones dropped."""
+    """The report less what cannot stand: optional links unset, required ones dropped.
+
+    Items are copied only where they change (a deep copy of a long report costs more than
+    the rest of this check).
+    """
     types = {e.id: e.type for e in report.entities}
 
     def ok(part: str, key: str, ref: str | None) -> bool:
         return ref is None or types.get(ref) in REFERENCE_TYPES[(part, key)]
 
-    out = report.model_copy(deep=True)
-    out.roles = [r for r in out.roles if ok("roles", "person", r.person)]
-    for r in out.roles:
+    roles: list[Role] = []
+    for r in report.roles:
+        if not ok("roles", "person", r.person):
+            continue
+        update: dict[str, str | None] = {}
         if not ok("roles", "organization", r.organization):
             # "Peru's finance minister": the place is the post's jurisdiction.
             if r.jurisdiction is None and types.get(r.organization or "") == "Place":
-                r.jurisdiction = r.organization
-            r.organization = None
-        if not ok("roles", "jurisdiction", r.jurisdiction):
-            r.jurisdiction = None
-    kept = [c for c in out.claims if ok("claims", "claimant", c.claimant)]
-    kept_ids = {c.id for c in kept if c.id}
-    out.claims = kept
-    for ev in out.events:
-        for key in ("actor", "place", "force"):
-            if not ok("events", key, getattr(ev, key)):
-                setattr(ev, key, None)
+                update["jurisdiction"] = r.organization
+            update["organization"] = None
+        if not ok("roles", "jurisdiction", update.get("jurisdiction", r.jurisdiction)):
+            update["jurisdiction"] = None
+        roles.append(r.model_copy(update=update) if update else r)
+    claims = [c for c in report.claims if ok("claims", "claimant", c.claimant)]
+    kept_ids = {c.id for c in claims if c.id}
+    events: list[Event] = []
+    for ev in report.events:
+        update = {
+            key: None
+            for key in ("actor", "place", "force")
+            if not ok("events", key, getattr(ev, key))
+        }
         if ev.claim is not None and ev.claim not in kept_ids:
-            ev.claim = None
-    return out
+            update["claim"] = None
+        events.append(ev.model_copy(update=update) if update else ev)
+    return report.model_copy(update={"roles": roles, "claims": claims, "events": events})
 
 
 def spans_outside(report: Extraction, text: str) -> list[str]:

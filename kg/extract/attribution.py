@@ -401,6 +401,7 @@ def _colon_verb(doc: Doc, lex: Lexicon, qs: int) -> Token | None:
 
 def _according_to(doc: Doc, quotes: list[tuple[int, int]]) -> list[RawClaim]:
     claims: list[RawClaim] = []
+    text = doc.text
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
             continue
@@ -425,7 +426,7 @@ def _according_to(doc: Doc, quotes: list[tuple[int, int]]) -> list[RawClaim]:
             start, end = _char_range(doc, first, tok.i - 2)
         else:
             continue
-        start, end = _trim(doc.text, start, end)
+        start, end = _trim(text, start, end)
         if end <= start:
             continue
         ctype = "direct_quote" if _inside(quotes, start, end) else "according_to"
@@ -439,7 +440,8 @@ def _according_to(doc: Doc, quotes: list[tuple[int, int]]) -> list[RawClaim]:
 
 def find_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
     """Every attributed statement in the document, in text order."""
-    quotes = quote_spans(doc.text)
+    text = doc.text  # spaCy rebuilds it on every access: read it once
+    quotes = quote_spans(text)
     used: set[int] = set()
     claims = _direct_quotes(doc, lex, quotes, used)
     # words reported inside someone's quotation are part of what that speaker said
@@ -467,8 +469,8 @@ def find_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
                 continue
             start, end = fronted
             weak = False
-        start, end = _trim(doc.text, start, end)
-        if end <= start or len(doc.text[start:end].split()) < 2:
+        start, end = _trim(text, start, end)
+        if end <= start or len(text[start:end].split()) < 2:
             continue
         if weak:
             continue
