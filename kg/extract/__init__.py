@@ -40,14 +40,31 @@ def extract_many(
     if n_process <= 1:
         yield from extract_docs(items, batch_size=batch_size)
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(n_process, initializer=_warm_up) as pool:
-        yield from pool.imap(_extract_pair, items, chunksize=batch_size)
+    # Where fork exists, the workers inherit the loaded model and data instead of loading
+    # their own (seconds each); elsewhere each spawned worker loads them once. One short
+    # article builds the lazily loaded tables (places, first names, lexicons) first.
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        extract("The mayor of Paris said on Monday that the city would hire 20 teachers.")
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    with ctx.Pool(n_process, initializer=None if fork else load_model) as pool:
+        for reports in pool.imap(_extract_batch, _batches(items, batch_size)):
+            yield from reports
 
 
-def _warm_up() -> None:
-    load_model()
+def _batches(
+    items: Iterable[tuple[str, ArticleMeta | None]], size: int
+) -> Iterator[list[tuple[str, ArticleMeta | None]]]:
+    batch: list[tuple[str, ArticleMeta | None]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def _extract_pair(item: tuple[str, ArticleMeta | None]) -> Extraction:
-    return extract(*item)
+def _extract_batch(batch: list[tuple[str, ArticleMeta | None]]) -> list[Extraction]:
+    """One worker's share: parsed with nlp.pipe, as in a single process."""
+    return list(extract_docs(batch, batch_size=len(batch)))
