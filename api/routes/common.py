@@ -43,10 +43,8 @@ class Cell:
 Row = dict[str, Cell]
 
 
-async def select(engine: Engine, sparql: str, *, row_cap: int | None = None) -> list[Row]:
-    """Evaluate a SELECT in a worker; a timeout is 503, a failure 500 (a bug of ours)."""
-    cap = min(row_cap or engine.settings.row_cap, engine.settings.row_cap)
-    job = QueryJob(sparql, tabular_format="json", row_cap=cap, prefixes=PREFIXES)
+async def _evaluate(engine: Engine, job: QueryJob, what: str) -> bytes:
+    """A route's own query in a worker: a timeout is 503, a failure 500 (a bug of ours)."""
     try:
         answer = await engine.query(job)
     except (QueryTimeout, WorkerLost) as exc:
@@ -54,8 +52,15 @@ async def select(engine: Engine, sparql: str, *, row_cap: int | None = None) -> 
     if answer.kind == "too_many_rows":
         raise HTTPException(422, answer.message)
     if answer.kind != "ok":
-        raise HTTPException(500, f"the lookup failed ({answer.kind}): {answer.message}")
-    data = json.loads(answer.body)
+        raise HTTPException(500, f"the {what} failed ({answer.kind}): {answer.message}")
+    return answer.body
+
+
+async def select(engine: Engine, sparql: str, *, row_cap: int | None = None) -> list[Row]:
+    """Evaluate a SELECT in a worker and return its rows."""
+    cap = min(row_cap or engine.settings.row_cap, engine.settings.row_cap)
+    job = QueryJob(sparql, tabular_format="json", row_cap=cap, prefixes=PREFIXES)
+    data = json.loads(await _evaluate(engine, job, "lookup"))
     rows: list[Row] = []
     for binding in data["results"]["bindings"]:
         rows.append(
@@ -70,15 +75,7 @@ async def select(engine: Engine, sparql: str, *, row_cap: int | None = None) -> 
 async def construct(engine: Engine, sparql: str, fmt: str) -> bytes:
     """Evaluate a CONSTRUCT in a worker and return it serialised as `fmt` (api.evaluate.GRAPH)."""
     job = QueryJob(sparql, graph_format=fmt, row_cap=engine.settings.row_cap, prefixes=PREFIXES)
-    try:
-        answer = await engine.query(job)
-    except (QueryTimeout, WorkerLost) as exc:
-        raise HTTPException(503, str(exc)) from None
-    if answer.kind == "too_many_rows":
-        raise HTTPException(422, answer.message)
-    if answer.kind != "ok":
-        raise HTTPException(500, f"the description failed ({answer.kind}): {answer.message}")
-    return answer.body
+    return await _evaluate(engine, job, "description")
 
 
 # -- terms ------------------------------------------------------------------------------
