@@ -603,6 +603,34 @@ def factcheck_export(
     guarded(run)
 
 
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="A new directory for the backup.")],
+) -> None:
+    """Write a consistent copy of the store (also while `claimgraph serve` runs)."""
+    from kg.backup import backup
+
+    def run() -> None:
+        source, quads = backup(state.store_path, target)
+        typer.echo(f"backed up {quads} quads from {source} to {target}")
+
+    guarded(run)
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A directory written by `claimgraph backup`.")],
+) -> None:
+    """Replace the store by a backup (the server must be stopped)."""
+    from kg.backup import restore
+
+    def run() -> None:
+        quads = restore(source, state.store_path)
+        typer.echo(f"restored {quads} quads into {state.store_path}")
+
+    guarded(run)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",

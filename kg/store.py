@@ -74,7 +74,7 @@ class ClaimStore:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise StoreError(_explain_open_error(path, exc)) from exc
 
     # -- writing ---------------------------------------------------------------------
@@ -285,7 +285,7 @@ def _replace_request(old_graphs: list[NamedNode], quads: list[Quad]) -> str:
     return " ;\n".join(parts)
 
 
-def _explain_open_error(path: Path | None, exc: OSError) -> str:
+def _explain_open_error(path: Path | None, exc: Exception) -> str:
     text = str(exc)
     if "lock" in text.lower():
         return (

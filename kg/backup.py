@@ -1,0 +1,82 @@
+"""Backups of the embedded store, consistent even while `claimgraph serve` runs.
+
+A backup is a RocksDB checkpoint: a directory that opens as a store of its own. When no
+other process holds the store, it is taken directly (`Store.backup`, hard links). When the
+server holds it, the server's newest query checkpoint (`<store>.snapshots/gen-N`, which it
+makes after every write) is already a consistent copy, so that one is copied; the server
+may retire it during the copy after a write, and then the next newest is taken.
+
+Restore needs the store to itself: it never replaces a store that a server has open, and it
+swaps the restored copy in by renames, so an interrupted restore leaves the old store or the
+new one, not a mixture.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from kg.errors import InputError, StoreError
+from kg.store import ClaimStore
+
+
+def _generations(store_path: Path) -> list[Path]:
+    root = store_path.with_name(store_path.name + ".snapshots")
+    found = [p for p in root.glob("gen-*") if re.fullmatch(r"gen-\d+", p.name)]
+    return sorted(found, key=lambda p: int(p.name[4:]))
+
+
+def _quads_in(path: Path) -> int:
+    with ClaimStore(path, read_only=True) as copy:
+        return copy.stats().quads
+
+
+def backup(store_path: Path, target: Path) -> tuple[str, int]:
+    """Write a consistent copy of the store to `target`; returns (source, quads)."""
+    if target.exists():
+        raise InputError(f"{target} exists: a backup goes to a new directory")
+    if not store_path.exists():
+        raise StoreError(f"no store at {store_path}")
+    try:
+        with ClaimStore(store_path) as store:
+            store.backup(target)
+        return "the store", _quads_in(target)
+    except StoreError as exc:
+        if "in use" not in str(exc):
+            raise
+    for _ in range(5):
+        gens = _generations(store_path)
+        if not gens:
+            raise StoreError(
+                f"the store at {store_path} is in use by another process that publishes no "
+                "checkpoints: stop it, or back up through the server that holds it"
+            )
+        try:
+            shutil.copytree(gens[-1], target)
+            return "the running server's newest checkpoint", _quads_in(target)
+        except (FileNotFoundError, shutil.Error):
+            shutil.rmtree(target, ignore_errors=True)  # retired mid-copy: take the next
+    raise StoreError("the server kept retiring its checkpoints during the copy: try again")
+
+
+def restore(source: Path, store_path: Path) -> int:
+    """Replace the store by the backup in `source`; returns the restored quad count."""
+    if not source.is_dir():
+        raise InputError(f"no backup at {source}")
+    try:
+        quads = _quads_in(source)
+    except StoreError as exc:
+        raise InputError(f"{source} is not a claimgraph backup: {exc}") from None
+    if store_path.exists():
+        ClaimStore(store_path).close()  # refuses with a clear message while a server runs
+    incoming = store_path.with_name(store_path.name + ".restoring")
+    retired = store_path.with_name(store_path.name + ".replaced")
+    shutil.rmtree(incoming, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
+    shutil.copytree(source, incoming)
+    if store_path.exists():
+        store_path.rename(retired)
+    incoming.rename(store_path)
+    shutil.rmtree(retired, ignore_errors=True)
+    return quads
