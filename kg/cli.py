@@ -208,10 +208,22 @@ def ingest(
     url: UrlOpt = None,
     publisher: PublisherOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="The headline.")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Extraction processes, for bulk ingest.")
+    ] = max(1, os.cpu_count() or 1),
 ) -> None:
-    """Extract (or take --facts), validate with SHACL and store one article, all or nothing."""
+    """Extract (or take --facts), validate with SHACL and store one article, all or nothing.
+
+    A directory (NAME.txt / NAME.html, metadata in NAME.meta.json) or a FILE.jsonl (one
+    article a line: text or html, url, published, publisher, title) is ingested in bulk:
+    extraction in --workers processes, resumable through a journal beside the store,
+    failures written beside it with their reasons while the rest go on.
+    """
 
     def run() -> None:
+        if file.is_dir() or file.suffix == ".jsonl":
+            _bulk(file, workers)
+            return
         if facts is not None:
             text = read_article(file)
             report = read_facts(facts, text)
@@ -231,6 +243,56 @@ def ingest(
         )
 
     guarded(run)
+
+
+def _bulk(source: Path, workers: int) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from kg.bulk import ingest_many
+
+    journal = Path(f"{state.store_path}.journal.jsonl")
+    failures = Path(f"{state.store_path}.failures.jsonl")
+    with (
+        open_store() as store,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            disable=not sys.stderr.isatty(),
+        ) as bar,
+    ):
+        task = bar.add_task("ingesting", total=None, rate="")
+        started = time.perf_counter()
+
+        def advance(n: int, total: int) -> None:
+            rate = n / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=n, total=total, rate=f"{rate:.1f} articles/s")
+
+        report = ingest_many(
+            store,
+            source,
+            journal=journal,
+            failures=failures,
+            base=state.base,
+            workers=workers,
+            progress=advance,
+        )
+        refresh_conflicts(store, state.base)
+    typer.echo(
+        f"{report.stored} stored, {report.unchanged} unchanged, {report.skipped} already done "
+        f"(journal {journal}), {len(report.failed)} failed"
+        + (f" (reasons in {failures})" if report.failed else "")
+    )
 
 
 def _model_version() -> str:

@@ -100,6 +100,17 @@ def _optional(name: str) -> ModuleType | None:
         return None
 
 
+# Frequent function words of German, French, Spanish, Italian and Portuguese that are not
+# English words.
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    "der das und dass nicht ist wird werden sich auch eine einen dem den des "
+    "le les une est sont dans pour avec sur qui pas cette "
+    "el los las del por para con una es que como pero muy "
+    "il della delle degli che sono non una con "
+    "não uma com para pelo pela são".split()
+)
+
+
 def check_text(text: str) -> None:
     """Refuse text that is empty, has no letters, or is not English."""
     if not text or not text.strip():
@@ -107,13 +118,16 @@ def check_text(text: str) -> None:
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         raise InputError("the article has no letters: give the article's text, not only figures")
-    if len(words) >= _MIN_WORDS_FOR_LANGUAGE:
-        ratio = sum(w in STOP_WORDS for w in words) / len(words)
-        if ratio < _MIN_STOP_RATIO:
-            raise InputError(
-                "the article does not look like English (too few common English words); "
-                "claimgraph extracts from English text only"
-            )
+    english = sum(w in STOP_WORDS for w in words)
+    foreign = sum(w in _FOREIGN_FUNCTION_WORDS for w in words)
+    # Long texts need English function words; short ones are judged against the function
+    # words of other European languages, since a short headline may have none of either.
+    too_few = len(words) >= _MIN_WORDS_FOR_LANGUAGE and english / len(words) < _MIN_STOP_RATIO
+    if too_few or (foreign >= 2 and foreign > english):
+        raise InputError(
+            "the article does not look like English (too few common English words); "
+            "claimgraph extracts from English text only"
+        )
 
 
 def _speaker_entity(
