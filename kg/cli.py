@@ -222,6 +222,10 @@ def ingest(
 
     def run() -> None:
         if file.is_dir() or file.suffix == ".jsonl":
+            if facts is not None:
+                raise InputError(
+                    f"{file} is a directory or a JSONL batch: --facts describes one article file"
+                )
             _bulk(file, workers)
             return
         if facts is not None:

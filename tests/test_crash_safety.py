@@ -1,0 +1,87 @@
+"""kill -9 during a bulk ingest, twenty times: the store opens, every article in it is whole
+and valid, and a re-run completes the job."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kg.store import ClaimStore
+from kg.validate import validate_quads
+
+PEOPLE = ["Ines Duarte", "Omar Haddad", "Lena Berg", "Tomas Lind", "Ada Quill", "Kofi Mensah"]
+TITLES = ["Mayor", "Police Chief", "Port Director", "Health Minister", "Union President"]
+
+
+def corpus(n: int, seed: int = 11) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        who, title = rng.choice(PEOPLE), rng.choice(TITLES)
+        figure = rng.randint(12, 900)
+        text = (
+            f"{title} {who} said on Monday that {figure} workers would return on Friday. "
+            f'"We expect the first shifts within days," {who.split()[1]} told reporters. '
+            f"According to the city, about {figure * 3} residents were affected."
+        )
+        rows.append({"text": text, "url": f"https://n.example/{i}", "published": "2026-05-04"})
+    return rows
+
+
+def check_store(store: Path, urls: set[str]) -> int:
+    """Every stored article is one of ours, whole and valid; returns how many there are."""
+    with ClaimStore(store, read_only=True) as s:
+        report = validate_quads(s.quads())
+        assert not report.errors, report.text()
+        rows = s.query(
+            "SELECT ?url (COUNT(DISTINCT ?c) AS ?n) WHERE { "
+            "?a <http://schema.org/url> ?url . "
+            "OPTIONAL { ?c <http://schema.org/appearance> ?a } } GROUP BY ?url"
+        )
+        found = {r["url"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+    assert set(found) <= urls
+    assert all(n >= 2 for n in found.values()), found  # each article's claims came with it
+    return len(found)
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+
+def test_kill_minus_nine_twenty_times(tmp_path: Path) -> None:
+    rows = corpus(60)
+    source = tmp_path / "batch.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    urls = {r["url"] for r in rows}
+    store = tmp_path / "store"
+    exe = str(Path(sys.executable).with_name("claimgraph"))
+    cmd = [exe, "--store", str(store), "ingest", str(source), "--workers", "1"]
+    rng = random.Random(5)
+    journal = Path(f"{store}.journal.jsonl")
+    counts = []
+    for _ in range(20):
+        before = _lines(journal)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Kill once this run has stored something, at a random moment after that, so that
+        # kills land while articles are being extracted, validated and written.
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and _lines(journal) == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.5))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        counts.append(check_store(store, urls))
+    assert counts and counts == sorted(counts)  # nothing stored is ever lost
+    assert any(0 < c < len(rows) for c in counts)  # some kills landed mid-ingest
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert check_store(store, urls) == len(rows)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert f"{len(rows)} already done" in again.stdout
