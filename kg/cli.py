@@ -27,7 +27,7 @@ from kg.ingest import ingest_report
 from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
 from kg.query import GRAPH_FORMATS, run_query, write_result
 from kg.report import ArticleMeta, Extraction
-from kg.store import Change, ClaimStore, default_store_path
+from kg.store import Change, ClaimStore, default_store_path, write_quads
 from kg.textio import looks_like_html, read_article, read_facts
 from kg.vocab import PREFIXES
 
@@ -76,6 +76,37 @@ def open_store(*, read_only: bool = False) -> Iterator[ClaimStore]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def progress_bar(what: str, unit: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, shown only on a terminal, with the rate and the time left;
+    yields `update(done, total)`."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    started = time.perf_counter()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task(what, total=None, rate="")
+
+        def update(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f} {unit}/s")
+
+        yield update
 
 
 @app.callback()
@@ -250,38 +281,11 @@ def ingest(
 
 
 def _bulk(source: Path, workers: int) -> None:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     from kg.bulk import ingest_many
 
     journal = Path(f"{state.store_path}.journal.jsonl")
     failures = Path(f"{state.store_path}.failures.jsonl")
-    with (
-        open_store() as store,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-            disable=not sys.stderr.isatty(),
-        ) as bar,
-    ):
-        task = bar.add_task("ingesting", total=None, rate="")
-        started = time.perf_counter()
-
-        def advance(n: int, total: int) -> None:
-            rate = n / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, completed=n, total=total, rate=f"{rate:.1f} articles/s")
-
+    with open_store() as store, progress_bar("ingesting", "articles") as advance:
         report = ingest_many(
             store,
             source,
@@ -404,8 +408,6 @@ def export(
 
 def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
     """One article's graphs, with what the shared graph says of the nodes they name."""
-    from pyoxigraph import DefaultGraph, Quad, Store
-
     from kg.mapping import ArticleGraphs, shared_graph
 
     if ref.startswith(state.base):
@@ -422,13 +424,7 @@ def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> N
     shared = shared_graph(state.base)
     for node in named:
         quads.update(store.quads_about(node, shared))
-    tmp = Store()
-    if fmt.supports_datasets:
-        tmp.extend(quads)
-        tmp.dump(sink, fmt, prefixes=PREFIXES)
-    else:
-        tmp.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
-        tmp.dump(sink, fmt, from_graph=DefaultGraph(), prefixes=PREFIXES)
+    write_quads(quads, sink, fmt, prefixes=PREFIXES)
 
 
 @app.command()
@@ -523,8 +519,6 @@ def factcheck_import(
     ],
 ) -> None:
     """Import published fact-checks: validated, deduplicated by URL, re-runs replace."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from kg.factcheck.claimreview import read_path
     from kg.factcheck.imports import import_factchecks
 
@@ -532,21 +526,16 @@ def factcheck_import(
         found = read_path(source)
         if not found.reviews:
             raise InputError(f"no ClaimReview in {source}")
-        with (
-            open_store() as store,
-            Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-                disable=not sys.stderr.isatty(),
-            ) as bar,
-        ):
-            task = bar.add_task("importing", total=len(found.reviews))
-            report = import_factchecks(
-                store, found.reviews, base=state.base, progress=lambda n: bar.advance(task, n)
-            )
+        total = len(found.reviews)
+        with open_store() as store, progress_bar("importing", "reviews") as update:
+            done = 0
+
+            def advance(n: int) -> None:
+                nonlocal done
+                done += n
+                update(done, total)
+
+            report = import_factchecks(store, found.reviews, base=state.base, progress=advance)
         typer.echo(
             f"{report.stored} fact-checks stored ({report.new} new, {report.updated} replaced), "
             f"{report.warnings} warnings, {len(report.refused)} refused, "

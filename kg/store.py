@@ -182,19 +182,13 @@ class ClaimStore:
         A triple format without a chosen graph gets the union of all graphs (what a user
         asking for "everything as Turtle" means); quad formats keep the graph names.
         """
-        try:
-            if graph is not None:
+        if graph is not None or fmt.supports_datasets:
+            try:
                 self._store.dump(output, fmt, from_graph=graph, prefixes=prefixes)
-            elif fmt.supports_datasets:
-                self._store.dump(output, fmt, prefixes=prefixes)
-            else:
-                union = Store()
-                union.extend(
-                    Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in self.quads()
-                )
-                union.dump(output, fmt, from_graph=DefaultGraph(), prefixes=prefixes)
-        except OSError as exc:
-            raise StoreError(f"could not write the export: {exc}") from exc
+            except OSError as exc:
+                raise StoreError(f"could not write the export: {exc}") from exc
+        else:
+            write_quads(self.quads(), output, fmt, prefixes=prefixes)
 
     def stats(self) -> StoreStats:
         def count(q: str) -> int:
@@ -258,6 +252,22 @@ class ClaimStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def write_quads(
+    quads: Iterable[Quad], output: IO[bytes], fmt: RdfFormat, *, prefixes: dict[str, str] | None
+) -> None:
+    """Serialise quads; a triple format gets their union, without graph names."""
+    buffer = Store()
+    try:
+        if fmt.supports_datasets:
+            buffer.extend(quads)
+            buffer.dump(output, fmt, prefixes=prefixes)
+        else:
+            buffer.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+            buffer.dump(output, fmt, from_graph=DefaultGraph(), prefixes=prefixes)
+    except OSError as exc:
+        raise StoreError(f"could not write the export: {exc}") from exc
 
 
 def _comparable(quads: Iterable[Quad]) -> set[Quad]:
