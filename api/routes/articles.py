@@ -26,7 +26,7 @@ from api.routes.common import (
     Writer,
     base_iri,
     local_link,
-    next_link,
+    page,
     select,
     v,
 )
@@ -195,9 +195,4 @@ async def list_articles(
         )
         for r in rows[:limit]
     ]
-    return m.ArticlePage(
-        items=items,
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
-    )
+    return page(m.ArticlePage, request, items, len(rows), limit, offset)

@@ -25,7 +25,7 @@ from api.routes.common import (
     iri,
     iris_of,
     lit,
-    next_link,
+    page,
     quote_id,
     resource_id,
     resource_iri,
@@ -131,11 +131,13 @@ async def list_claims(
     if text:
         filters.append(f"FILTER (CONTAINS(LCASE(?text_), LCASE({lit(text)})))")
     rows = await select(engine, claims_query("\n  ".join(filters), limit=limit + 1, offset=offset))
-    return m.ClaimPage(
-        items=[claim_from(engine, r) for r in rows[:limit]],
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
+    return page(
+        m.ClaimPage,
+        request,
+        [claim_from(engine, r) for r in rows[:limit]],
+        len(rows),
+        limit,
+        offset,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode, urlparse
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode
 
 from api.engine import Engine, get_engine
 from api.evaluate import QueryJob
+from api.routes.models import Page
 from api.workers import QueryTimeout, WorkerLost
 from kg.vocab import PREFIXES, XSD
 
@@ -158,6 +159,17 @@ def next_link(request: Request, offset: int, limit: int, more: bool) -> str | No
     params["offset"] = str(offset + limit)
     params["limit"] = str(limit)
     return f"{request.url.path}?{urlencode(params)}"
+
+
+P = TypeVar("P", bound=Page)
+
+
+def page(
+    cls: type[P], request: Request, items: list[Any], fetched: int, limit: int, offset: int
+) -> P:
+    """One page of a listing: the routes fetch `limit + 1` rows, so a further row means more."""
+    more = next_link(request, offset, limit, fetched > limit)
+    return cls.model_validate({"items": items, "limit": limit, "offset": offset, "next": more})
 
 
 def quote_id(ident: str) -> str:

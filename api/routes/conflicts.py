@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
-from api.routes.common import EngineDep, Limit, Offset, Row, iri, next_link, select, v
+from api.routes.common import EngineDep, Limit, Offset, Row, iri, page, select, v
 from kg.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["conflicts"])
@@ -65,9 +65,4 @@ async def list_conflicts(
             items.append(
                 m.Conflict(a=_side(engine, detail[0], "A"), b=_side(engine, detail[0], "B"))
             )
-    return m.ConflictPage(
-        items=items,
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
-    )
+    return page(m.ConflictPage, request, items, len(rows), limit, offset)

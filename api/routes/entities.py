@@ -19,7 +19,7 @@ from api.routes.common import (
     Row,
     iri,
     lit,
-    next_link,
+    page,
     quote_id,
     resource_id,
     resource_iri,
@@ -84,11 +84,8 @@ async def list_entities(
   OPTIONAL {{ ?e {SCHEMA.name} ?n }}
 }} GROUP BY ?e ORDER BY LCASE(STR(?name)) ?e LIMIT {limit + 1} OFFSET {offset}""",
     )
-    return m.EntityPage(
-        items=[_entity(engine, r) for r in rows[:limit]],
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
+    return page(
+        m.EntityPage, request, [_entity(engine, r) for r in rows[:limit]], len(rows), limit, offset
     )
 
 

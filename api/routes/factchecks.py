@@ -16,7 +16,7 @@ from pydantic import Field
 
 from api.engine import Engine
 from api.routes import models as m
-from api.routes.common import EngineDep, Limit, Offset, Writer, base_iri, next_link, select, v
+from api.routes.common import EngineDep, Limit, Offset, Writer, base_iri, page, select, v
 from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
@@ -103,12 +103,7 @@ async def list_factchecks(
         )
         for r in rows[:limit]
     ]
-    return m.ReviewPage(
-        items=items,
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
-    )
+    return page(m.ReviewPage, request, items, len(rows), limit, offset)
 
 
 class SearchRequest(m.Model):

@@ -21,7 +21,7 @@ from api.routes.common import (
     fv,
     iris_of,
     lit,
-    next_link,
+    page,
     select,
     term_filter,
     v,
@@ -106,9 +106,4 @@ async def list_quantities(
         )
         for r in rows[:limit]
     ]
-    return m.QuantityPage(
-        items=items,
-        limit=limit,
-        offset=offset,
-        next=next_link(request, offset, limit, len(rows) > limit),
-    )
+    return page(m.QuantityPage, request, items, len(rows), limit, offset)
