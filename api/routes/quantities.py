@@ -66,6 +66,9 @@ async def list_quantities(
         filters.append(_about("target") + " " + term_filter("?target", entity))
     if claimant:
         filters.append(term_filter("?who_", claimant))
+    # The page is chosen first, in a subquery, and only its rows get their details: with the
+    # `about` union (mentions, countedOf, the proposition graphs' events) evaluated for every
+    # figure before LIMIT, one page took 16 s at 3,000 articles; this way 0.75 s (bench/LOAD.md).
     rows = await select(
         engine,
         f"""SELECT ?q ?c (SAMPLE(?surface_) AS ?surface) (SAMPLE(?value_) AS ?value)
@@ -74,18 +77,24 @@ async def list_quantities(
        (SAMPLE(?whoName_) AS ?whoName) (SAMPLE(?text_) AS ?text) (SAMPLE(?a_) AS ?a)
        (SAMPLE(?url_) AS ?url) (SAMPLE(?date_) AS ?date)
        (GROUP_CONCAT(DISTINCT STR(?about_); separator=" ") AS ?about) WHERE {{
-  ?c a {SCHEMA.Claim} ; {CG.mentionsQuantity} ?q ; {PROV.wasAttributedTo} ?who_ ;
-     {SCHEMA.text} ?text_ ; {SCHEMA.appearance} ?a_ .
+  {{ SELECT ?q ?c (SAMPLE(?published_) AS ?date_) WHERE {{
+    ?c a {SCHEMA.Claim} ; {CG.mentionsQuantity} ?q ; {PROV.wasAttributedTo} ?who_ ;
+       {SCHEMA.text} ?text_ ; {SCHEMA.appearance} ?a_ .
+    ?q {SCHEMA.value} ?value_ ; {CG.surfaceText} ?surface_ .
+    OPTIONAL {{ ?q {CG.counted} ?counted_ }}
+    {" ".join(filters)}
+    OPTIONAL {{ ?a_ {SCHEMA.datePublished} ?published_ }}
+  }} GROUP BY ?q ?c ORDER BY DESC(?date_) ?q ?c LIMIT {limit + 1} OFFSET {offset} }}
+  ?c {PROV.wasAttributedTo} ?who_ ; {SCHEMA.text} ?text_ ; {SCHEMA.appearance} ?a_ .
   ?q {SCHEMA.value} ?value_ ; {CG.surfaceText} ?surface_ .
   OPTIONAL {{ ?q {CG.counted} ?counted_ }}
-  {" ".join(filters)}
   OPTIONAL {{ ?q {CG.qualifier} ?ql . BIND (STRAFTER(STR(?ql), "#") AS ?qual_) }}
   OPTIONAL {{ ?q {SCHEMA.minValue} ?min_ }} OPTIONAL {{ ?q {SCHEMA.maxValue} ?max_ }}
   OPTIONAL {{ ?q {SCHEMA.unitCode}|{SCHEMA.unitText} ?unit_ }}
   OPTIONAL {{ ?who_ {SCHEMA.name} ?whoName_ }}
-  OPTIONAL {{ ?a_ {SCHEMA.url} ?url_ }} OPTIONAL {{ ?a_ {SCHEMA.datePublished} ?date_ }}
+  OPTIONAL {{ ?a_ {SCHEMA.url} ?url_ }}
   OPTIONAL {{ {_about("about_")} }}
-}} GROUP BY ?q ?c ORDER BY DESC(?date) ?q ?c LIMIT {limit + 1} OFFSET {offset}""",
+}} GROUP BY ?q ?c ORDER BY DESC(?date) ?q ?c""",
     )
     items = [
         m.Quantity(
