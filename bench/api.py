@@ -38,10 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.mapping import article_graphs  # noqa: E402
+from kg.report import Extraction  # noqa: E402
 from kg.textio import read_article, read_facts  # noqa: E402
 
 ARTICLES = ROOT / "examples" / "articles"
 SURNAMES = "Okafor Lindqvist Moreau Tanaka Alvarez Novak Haddad Byrne Kowalski Mensah".split()
+DAY0 = dt.date(2024, 1, 1)
 
 RDFLIB_SERVER = """
 import sys, time
@@ -60,6 +62,31 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 # -- the data ----------------------------------------------------------------------------
 
 
+def samples() -> list[tuple[str, Extraction]]:
+    """The example articles with their fact sheets: what every synthetic article is made of."""
+    out = []
+    for path in sorted(ARTICLES.glob("*.txt")):
+        text = read_article(path)
+        out.append((text, read_facts(path.with_name(path.stem + ".facts.json"), text)))
+    return out
+
+
+def synthetic(
+    n: int, sources: list[tuple[str, Extraction]], rng: random.Random
+) -> tuple[str, Extraction]:
+    """Synthetic article `n`: an example's text and facts under a new URL and date, with half
+    of its people and organisations renamed (by `rng`), so entities grow with the graph."""
+    text, report = sources[n % len(sources)]
+    r = report.model_copy(deep=True)
+    r.article.url = f"https://bench.example.org/news/{n}"
+    r.article.published = DAY0 + dt.timedelta(days=n % 700)
+    suffix = SURNAMES[n % len(SURNAMES)] + f" {n // 50}"
+    for e in r.entities:
+        if e.type in ("Person", "Organization") and rng.random() < 0.5:
+            e.name = f"{e.name} {suffix}"
+    return text, r
+
+
 def generate(target: int, store_dir: Path, nquads: Path) -> tuple[int, int, list[str]]:
     """Synthetic articles until `target` quads; bulk-load them; also write N-Quads.
 
@@ -67,25 +94,14 @@ def generate(target: int, store_dir: Path, nquads: Path) -> tuple[int, int, list
     """
     from pyoxigraph import RdfFormat, Store, serialize
 
-    samples = []
-    for path in sorted(ARTICLES.glob("*.txt")):
-        text = read_article(path)
-        samples.append((text, read_facts(path.with_name(path.stem + ".facts.json"), text)))
+    sources = samples()
     rng = random.Random(7)
     store = Store(str(store_dir))
     total, n, names = 0, 0, []
     batch = []
-    day0 = dt.date(2024, 1, 1)
     with nquads.open("wb") as out:
         while total < target:
-            text, report = samples[n % len(samples)]
-            r = report.model_copy(deep=True)
-            r.article.url = f"https://bench.example.org/news/{n}"
-            r.article.published = day0 + dt.timedelta(days=n % 700)
-            suffix = SURNAMES[n % len(SURNAMES)] + f" {n // 50}"
-            for e in r.entities:
-                if e.type in ("Person", "Organization") and rng.random() < 0.5:
-                    e.name = f"{e.name} {suffix}"
+            text, r = synthetic(n, sources, rng)
             graphs = article_graphs(text, r, ingested_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
             batch.extend(graphs.quads)
             total += len(graphs.quads)
