@@ -6,6 +6,10 @@ server holds it, the server's newest query checkpoint (`<store>.snapshots/gen-N`
 makes after every write) is already a consistent copy, so that one is copied; the server
 may retire it during the copy after a write, and then the next newest is taken.
 
+A store this process may read but not write (a read-only mount, another user's files, a full
+disk) is backed up through a read-only handle, provided no other process holds it. A backup
+that fails leaves no directory behind, so the same command can simply be run again.
+
 Restore needs the store to itself: it never replaces a store that a server has open, and it
 swaps the restored copy in by renames, so an interrupted restore leaves the old store or the
 new one, not a mixture.
@@ -13,11 +17,12 @@ new one, not a mixture.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 from pathlib import Path
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, StoreError, explain_refused_write, refused_write
 from kg.store import ClaimStore
 
 
@@ -39,10 +44,11 @@ def backup(store_path: Path, target: Path) -> tuple[str, int]:
     if not store_path.exists():
         raise StoreError(f"no store at {store_path}")
     try:
-        with ClaimStore(store_path) as store:
+        with _open_source(store_path) as store:
             store.backup(target)
         return "the store", _quads_in(target)
     except StoreError as exc:
+        shutil.rmtree(target, ignore_errors=True)  # it did not exist: whatever is there is ours
         if "in use" not in str(exc):
             raise
     for _ in range(5):
@@ -55,9 +61,59 @@ def backup(store_path: Path, target: Path) -> tuple[str, int]:
         try:
             shutil.copytree(gens[-1], target)
             return "the running server's newest checkpoint", _quads_in(target)
-        except (FileNotFoundError, shutil.Error):
-            shutil.rmtree(target, ignore_errors=True)  # retired mid-copy: take the next
+        except OSError as exc:  # shutil.Error too
+            shutil.rmtree(target, ignore_errors=True)
+            if gens[-1].exists():  # not retired mid-copy: the copy itself failed
+                lead = f"could not back up the store into {target}"
+                raise StoreError(_copy_failed(lead, exc)) from None
     raise StoreError("the server kept retiring its checkpoints during the copy: try again")
+
+
+def _open_source(store_path: Path) -> ClaimStore:
+    """The store read-write, so that the checkpoint holds its latest writes; or read-only when
+    this process may not write it and no other process holds it (RocksDB leaves reading a store
+    that another process writes undefined)."""
+    try:
+        return ClaimStore(store_path)
+    except StoreError as exc:
+        if exc.__cause__ is None or refused_write(exc.__cause__) is None:
+            raise
+        held = _held_elsewhere(store_path)
+        if held is None:
+            raise
+        if held:
+            raise StoreError(f"the store at {store_path} is in use by another process") from None
+        return ClaimStore(store_path, read_only=True)
+
+
+def _held_elsewhere(store_path: Path) -> bool | None:
+    """Whether another process holds the store's lock (RocksDB's fcntl lock on LOCK), found
+    without writing anything: a shared lock is refused while another process has it; None
+    when the lock file cannot be read."""
+    try:
+        lock = (store_path / "LOCK").open("rb")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+    with lock:
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(lock, fcntl.LOCK_UN)
+    return False
+
+
+def _copy_failed(lead: str, exc: OSError, *, store: bool = False) -> str:
+    """One line for a failed copy; shutil.Error lists every file, so the first one speaks."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        first = exc.args[0][0]
+        exc = OSError(first[-1] if isinstance(first, tuple) else str(first))
+    code = refused_write(exc)
+    if code is not None:
+        return explain_refused_write(code, lead, store=store)
+    return f"{lead}: {exc.strerror or exc}"
 
 
 def restore(source: Path, store_path: Path) -> int:
@@ -74,7 +130,12 @@ def restore(source: Path, store_path: Path) -> int:
     retired = store_path.with_name(store_path.name + ".replaced")
     shutil.rmtree(incoming, ignore_errors=True)
     shutil.rmtree(retired, ignore_errors=True)
-    shutil.copytree(source, incoming)
+    try:
+        shutil.copytree(source, incoming)
+    except OSError as exc:  # the store is untouched: only the copy beside it is removed
+        shutil.rmtree(incoming, ignore_errors=True)
+        lead = f"could not copy the backup beside the store at {store_path}"
+        raise StoreError(_copy_failed(lead, exc, store=True)) from None
     if store_path.exists():
         store_path.rename(retired)
     incoming.rename(store_path)

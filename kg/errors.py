@@ -6,6 +6,8 @@ classes to HTTP statuses. Nothing below the edges prints or exits.
 
 from __future__ import annotations
 
+import errno
+
 
 class ClaimgraphError(Exception):
     """Base of every error that is the input's or the user's to fix, not a bug."""
@@ -57,3 +59,51 @@ class OntologyError(ClaimgraphError):
     """The ontology is inconsistent or has an unsatisfiable class."""
 
     exit_code = 6
+
+
+# What the OS says when it refuses a write (pyoxigraph's OSError carries RocksDB's text but no
+# errno, so the words are looked for as well as the number), then what a user can do about it:
+# for the store, and for any other place claimgraph writes (a backup, the files beside the store).
+_COPY = "or copy it with `claimgraph backup NEW_DIR` and use --store NEW_DIR"
+_REFUSED_WRITES = {
+    errno.ENOSPC: (
+        "No space left on device",
+        "free some space on its disk, then run the command again",
+        "free some space on its disk, or choose a directory on another disk",
+    ),
+    errno.EDQUOT: (
+        "Disk quota exceeded",
+        "free some space or ask for a larger quota, then run the command again",
+        "free some space or ask for a larger quota, or choose a directory on another disk",
+    ),
+    errno.EFBIG: (
+        "File too large",
+        "lift the shell's file-size limit (`ulimit -f unlimited`), then run the command again",
+        "lift the shell's file-size limit (`ulimit -f unlimited`)",
+    ),
+    errno.EROFS: (
+        "Read-only file system",
+        f"remount it read-write, {_COPY}",
+        "remount it read-write, or choose a writable directory",
+    ),
+    errno.EACCES: (
+        "Permission denied",
+        f"run as its owner or give this user write access, {_COPY}",
+        "give this user write access, or choose a writable directory",
+    ),
+}
+
+
+def refused_write(exc: BaseException) -> int | None:
+    """The errno of a write the OS refused for want of space or of permission, else None."""
+    code = getattr(exc, "errno", None)
+    if code in _REFUSED_WRITES:
+        return int(code)
+    text = str(exc)
+    return next((n for n, (words, _, _) in _REFUSED_WRITES.items() if words in text), None)
+
+
+def explain_refused_write(code: int, lead: str, *, store: bool) -> str:
+    """One line: `lead` (what could not be done), the OS's reason, and what to do about it."""
+    words, for_store, elsewhere = _REFUSED_WRITES[code]
+    return f"{lead} ({words.lower()}): {for_store if store else elsewhere}"

@@ -28,7 +28,7 @@ from pyoxigraph import (
     Store,
 )
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, explain_refused_write, refused_write
 from kg.mapping import ArticleGraphs
 from kg.vocab import PROV, RDF, SCHEMA
 
@@ -134,7 +134,8 @@ class ClaimStore:
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update does not parse: {exc}") from exc
         except OSError as exc:
-            raise StoreError(f"the store refused the write: {exc}") from exc
+            failed = f"the store at {self.path} refused a write"
+            raise StoreError(_explain_open_error(self.path, exc, failed)) from exc
 
     def remove_article(self, graphs: ArticleGraphs) -> bool:
         names = self.article_graph_names(graphs)
@@ -225,13 +226,18 @@ class ClaimStore:
                 self._store.flush()
             self._store.backup(str(target))
         except OSError as exc:
-            raise StoreError(f"could not checkpoint the store into {target}: {exc}") from exc
+            if str(target) in str(exc) and (code := refused_write(exc)) is not None:
+                lead = f"could not back up the store into {target}"
+                raise StoreError(explain_refused_write(code, lead, store=False)) from exc
+            failed = f"could not checkpoint the store at {self.path} into {target}"
+            raise StoreError(_explain_open_error(self.path, exc, failed)) from exc
 
     def flush(self) -> None:
         try:
             self._store.flush()
         except OSError as exc:
-            raise StoreError(f"could not flush the store: {exc}") from exc
+            failed = f"could not flush the store at {self.path} to disk"
+            raise StoreError(_explain_open_error(self.path, exc, failed)) from exc
 
     def close(self) -> None:
         """Flush and release the store, so that another process may open it at once.
@@ -295,15 +301,24 @@ def _replace_request(old_graphs: list[NamedNode], quads: list[Quad]) -> str:
     return " ;\n".join(parts)
 
 
-def _explain_open_error(path: Path | None, exc: Exception) -> str:
+def _explain_open_error(path: Path | None, exc: Exception, failed: str | None = None) -> str:
+    """One line on what went wrong with the store and what to do; `failed` says what could
+    not be done when that was not opening it.
+
+    RocksDB's own text is kept only when it is not one of the usual troubles: a full disk, a
+    read-only or forbidden directory, another process holding the lock.
+    """
     text = str(exc)
-    if "lock" in text.lower():
+    code = refused_write(exc)
+    if code is not None and failed is None and path is not None and not path.exists():
+        return explain_refused_write(code, f"cannot create a store at {path}", store=False)
+    if code is not None:
+        return explain_refused_write(
+            code, failed or f"the store at {path} cannot be written", store=True
+        )
+    if failed is None and ("LOCK" in text or "lock hold" in text):
         return (
             f"the store at {path} is in use by another claimgraph process "
             "(a running `claimgraph serve`?): stop it or point --store elsewhere"
         )
-    if "Permission denied" in text or "Read-only" in text:
-        return f"the store at {path} cannot be written ({text}): choose a writable --store"
-    if "No space" in text:
-        return f"no space left for the store at {path}: free some disk space"
-    return f"could not open the store at {path}: {text}"
+    return f"{failed or f'could not open the store at {path}'}: {text}"
