@@ -10,13 +10,15 @@ STORE  ?= .claimgraph/store
 setup: $(STAMP) system api/static/node_modules/.installed
 
 # Debian packages: Java for HermiT, Node.js for the query page's YASGUI, Chromium for its
-# end-to-end test. Each is installed only when missing.
+# end-to-end test, Virtuoso 7 for the remote-store tests (they start their own instance in a
+# temporary directory; the package's own service is not used). Each only when missing.
 APT := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 system:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -q && $(APT) $$missing; \
@@ -49,8 +51,9 @@ lint:
 typecheck:
 	$(BIN)/mypy kg api
 
+# Every store test runs on the embedded store, `oxigraph serve` and Virtuoso: none may skip.
 pytest:
-	$(BIN)/pytest -q
+	CLAIMGRAPH_REQUIRE_SERVERS=1 $(BIN)/pytest -q
 
 # Re-pin every dependency (with hashes) from pyproject.toml.
 lock:

@@ -6,11 +6,13 @@ rules that keep queries safe (worker processes, deadlines, row caps) hold for ev
 
 from __future__ import annotations
 
+import errno
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
 from api import sparql
 from api.engine import Engine
@@ -26,6 +28,7 @@ from api.routes import (
 )
 from api.settings import Settings
 from kg import __version__
+from kg.errors import StoreError, refused_write
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,6 +63,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
         )
+
+    @app.exception_handler(StoreError)
+    async def store_refused(request: Request, exc: StoreError) -> JSONResponse:
+        """The store could not do it (full disk, read-only, server gone): say so, not 500."""
+        full = refused_write(exc.__cause__ or exc) in (errno.ENOSPC, errno.EDQUOT)
+        return JSONResponse({"detail": str(exc)}, status_code=507 if full else 503)
+
     app.include_router(sparql.router)
     app.include_router(ui.router)
     app.include_router(articles.router)

@@ -24,6 +24,7 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    Triple,
     parse_query_results,
     serialize,
 )
@@ -80,27 +81,34 @@ class Answer:
 def evaluate(store: Store, job: QueryJob) -> Answer:
     """Run `job` on `store`; every failure becomes an Answer, never an exception."""
     try:
-        result = _run(store, job)
-        if isinstance(result, QueryBoolean):
-            out = io.BytesIO()
-            result.serialize(out, TABULAR[job.tabular_format])
-            return Answer("ok", out.getvalue(), job.tabular_format)
-        if isinstance(result, QuerySolutions):
-            return _solutions(result, job)
-        triples = []
-        for triple in result:
-            triples.append(triple)
-            if len(triples) > job.row_cap:
-                return _too_many(job.row_cap, "triples")
-        out = io.BytesIO()
-        serialize(triples, out, GRAPH[job.graph_format], prefixes=job.prefixes or None)
-        return Answer("ok", out.getvalue(), job.graph_format)
+        return answer(_run(store, job), job)
     except SyntaxError as exc:
         return Answer("syntax", message=str(exc))
     except OSError as exc:
         return Answer("store", message=str(exc))
     except Exception as exc:  # a bug or an engine error: reported, the worker lives on
         return Answer("internal", message=f"{type(exc).__name__}: {exc}")
+
+
+def answer(result: QueryResult | list[Triple], job: QueryJob) -> Answer:
+    """A whole result as the body the client asked for, under the row cap.
+
+    Shared by the workers (embedded store) and the server's remote evaluation.
+    """
+    if isinstance(result, QueryBoolean):
+        out = io.BytesIO()
+        result.serialize(out, TABULAR[job.tabular_format])
+        return Answer("ok", out.getvalue(), job.tabular_format)
+    if isinstance(result, QuerySolutions):
+        return _solutions(result, job)
+    triples = []
+    for triple in result:
+        triples.append(triple)
+        if len(triples) > job.row_cap:
+            return _too_many(job.row_cap, "triples")
+    out = io.BytesIO()
+    serialize(triples, out, GRAPH[job.graph_format], prefixes=job.prefixes or None)
+    return Answer("ok", out.getvalue(), job.graph_format)
 
 
 def _run(store: Store, job: QueryJob) -> QueryResult:

@@ -9,15 +9,25 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from kg.graphstore import StoreConfig
 
 
-def serve(store_path: Path, host: str, port: int, query_timeout: float, **settings: Any) -> None:
+def serve(store: StoreConfig, host: str, port: int, query_timeout: float, **settings: Any) -> None:
     """Run the API until interrupted; `settings` are further `Settings` fields (row_cap, …).
 
     One uvicorn worker on purpose: the server process holds the store's read-write lock, and
     concurrency comes from the query worker processes, not from more servers.
     """
-    config = Settings.from_env(store=store_path, query_timeout=query_timeout, **settings)
+    if store.endpoints is not None:
+        e = store.endpoints
+        settings |= {
+            "sparql_endpoint": e.query,
+            "update_endpoint": e.update,
+            "graph_store": e.graph_store,
+            "sparql_user": e.user,
+            "sparql_password": e.password,
+        }
+    config = Settings.from_env(store=store.path, query_timeout=query_timeout, **settings)
     uvicorn.run(create_app(config), host=host, port=port, workers=1, log_level="info")
 
 
@@ -28,7 +38,7 @@ def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else Settings.from_env().store
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
     config = Settings.from_env(store=store)
-    serve(config.store, "127.0.0.1", port, config.query_timeout)
+    serve(config.store_config, "127.0.0.1", port, config.query_timeout)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,15 @@ documented here and nowhere else:
 | `CLAIMGRAPH_WRITE_TOKEN` | unset | bearer token for write endpoints; unset = writes off |
 | `CLAIMGRAPH_CORS_ORIGINS` | empty | comma-separated origins allowed by CORS (`*` = any) |
 | `CLAIMGRAPH_QUERY_WORKERS` | `2` | query worker processes (concurrent queries) |
+| `CLAIMGRAPH_SPARQL_ENDPOINT` | unset | a SPARQL 1.1 server's query URL (the graph lives there) |
+| `CLAIMGRAPH_UPDATE_ENDPOINT` | the query URL | that server's update URL |
+| `CLAIMGRAPH_GRAPH_STORE` | unset | that server's Graph Store Protocol URL (whole-graph reads) |
+| `CLAIMGRAPH_SPARQL_USER` | unset | account on that server (Basic or Digest, as it asks) |
+| `CLAIMGRAPH_SPARQL_PASSWORD` | unset | its password |
+
+With a SPARQL server, `STORE` still names where the server keeps its own files (the
+fact-check embedding cache); queries go to the server with the same deadline, row cap and
+refusals (SERVICE, LOAD, updates) as on the embedded store.
 """
 
 from __future__ import annotations
@@ -24,7 +33,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from kg.graphstore import StoreConfig
 from kg.mapping import DEFAULT_BASE_IRI
+from kg.remote import Endpoints
 from kg.store import default_store_path
 
 ENV_PREFIX = "CLAIMGRAPH_"
@@ -42,12 +53,36 @@ class Settings:
     write_token: str | None = None
     cors_origins: tuple[str, ...] = ()
     query_workers: int = 2
+    sparql_endpoint: str | None = None
+    update_endpoint: str | None = None
+    graph_store: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise ValueError("query_timeout must be a positive number of seconds")
         if self.row_cap < 1 or self.max_request_bytes < 1 or self.query_workers < 1:
             raise ValueError("row_cap, max_request_bytes and query_workers must be at least 1")
+
+    @property
+    def endpoints(self) -> Endpoints | None:
+        """The SPARQL server, if the graph lives on one; its answers wait the query deadline."""
+        if not self.sparql_endpoint:
+            return None
+        return Endpoints(
+            query=self.sparql_endpoint,
+            update=self.update_endpoint,
+            graph_store=self.graph_store,
+            user=self.sparql_user,
+            password=self.sparql_password,
+            timeout=max(self.query_timeout, 60.0),
+            base=self.base_iri,
+        )
+
+    @property
+    def store_config(self) -> StoreConfig:
+        return StoreConfig(self.store, self.endpoints)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

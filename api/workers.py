@@ -134,14 +134,28 @@ class Generations:
         return target
 
     def collect(self, in_use: set[Path]) -> list[Path]:
-        """Delete every generation except the current one and those in `in_use`."""
+        """Delete the finished generations older than the current one that no worker holds.
+
+        Only older ones: a checkpoint being written (RocksDB's `gen-N.tmp`) or just written
+        and not yet current has a higher number, and runs in another thread; deleting it
+        made the write fail and, once it was the current one, every query after it.
+        """
+        if self.current is None:
+            return []
+        newest = _number(self.current)
         removed = []
-        keep = in_use | ({self.current} if self.current else set())
         for path in self.root.glob("gen-*"):
-            if path not in keep:
+            n = _number(path)
+            if n is not None and newest is not None and n < newest and path not in in_use:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
         return removed
+
+
+def _number(path: Path) -> int | None:
+    """N of a finished generation `gen-N`; None for anything else (`gen-N.tmp`)."""
+    digits = path.name.removeprefix("gen-")
+    return int(digits) if digits.isdigit() else None
 
 
 # -- the pool, as the server sees it ---------------------------------------------------

@@ -17,11 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kg.errors import ClaimgraphError, InputError
-from kg.ingest import ingest_report
+from kg.errors import (
+    ClaimgraphError,
+    InputError,
+    StoreError,
+    explain_refused_write,
+    refused_write,
+)
+from kg.graphstore import Change, GraphStore
+from kg.ingest import build_graphs
+from kg.mapping import ArticleGraphs
 from kg.report import ArticleMeta, Extraction
-from kg.store import Change, ClaimStore
+from kg.store import ClaimStore
 from kg.textio import decode_article, looks_like_html
+from kg.validate import ensure_valid
 
 SUFFIXES = (".txt", ".html", ".htm")
 
@@ -46,6 +55,7 @@ class BulkReport:
     unchanged: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    failed_ids: set[str] = field(default_factory=set)
 
 
 def read_items(source: Path) -> Iterator[BulkItem | tuple[str, str]]:
@@ -107,16 +117,42 @@ def _extract_item(item: BulkItem) -> tuple[str, str, Extraction | str]:
 
 
 def ingest_many(
-    store: ClaimStore,
+    store: GraphStore,
     source: Path,
     *,
     journal: Path,
     failures: Path,
     base: str,
     workers: int = 1,
+    batch: int = 50,
     progress: Callable[[int, int], None] | None = None,
 ) -> BulkReport:
-    """Ingest every article of `source`; `progress(done, total)` after each one."""
+    """Ingest every article of `source`; `progress(done, total)` after each one.
+
+    Articles are written `batch` at a time, each batch one update request (one round trip to
+    a server, one commit on disk); the journal records a batch once it is stored. A batch
+    the store refuses is retried article by article, so one bad article fails alone.
+    """
+    try:
+        return _ingest_many(store, source, journal, failures, base, workers, batch, progress)
+    except OSError as exc:  # the journal or the failures file could not be written
+        code = refused_write(exc)
+        lead = f"could not write {exc.filename or journal} (the bulk journal or its failures)"
+        if code is None:
+            raise StoreError(f"{lead}: {exc}") from exc
+        raise StoreError(explain_refused_write(code, lead, store=False)) from exc
+
+
+def _ingest_many(
+    store: GraphStore,
+    source: Path,
+    journal: Path,
+    failures: Path,
+    base: str,
+    workers: int,
+    batch: int,
+    progress: Callable[[int, int], None] | None,
+) -> BulkReport:
     report = BulkReport()
     done = _read_journal(journal)
     todo: list[BulkItem] = []
@@ -130,22 +166,61 @@ def ingest_many(
                 todo.append(entry)
         digests = {item.id: item.digest for item in todo}
         with journal.open("a", encoding="utf-8") as log:
+            pending = ClaimStore()  # the batch so far, for entity resolution
+            ready: list[tuple[str, ArticleGraphs]] = []
+
+            def write() -> None:
+                nonlocal pending
+                _store_batch(store, ready, report, fail_log)
+                for item_id, _ in ready:
+                    if item_id not in report.failed_ids:
+                        log.write(json.dumps({"id": item_id, "sha": digests[item_id]}) + "\n")
+                log.flush()
+                ready.clear()
+                pending.close()
+                pending = ClaimStore()
+
             for n, (item_id, text, result) in enumerate(_extractions(todo, workers), 1):
                 try:
                     if isinstance(result, str):
                         raise InputError(result)
-                    change = ingest_report(store, text, result, base=base).change
-                    if change is Change.UNCHANGED:
-                        report.unchanged += 1
-                    else:
-                        report.stored += 1
-                    log.write(json.dumps({"id": item_id, "sha": digests[item_id]}) + "\n")
-                    log.flush()
+                    graphs = build_graphs(text, result, base=base, store=store, pending=pending)
+                    ensure_valid(graphs.quads, what=f"article {graphs.article.value}")
+                    pending.replace_articles([graphs])
+                    ready.append((item_id, graphs))
+                except StoreError:
+                    raise  # the store, not the article: stop, and the journal resumes
                 except ClaimgraphError as exc:
                     _fail(report, fail_log, item_id, str(exc))
+                if len(ready) >= batch:
+                    write()
                 if progress is not None:
                     progress(n, len(todo))
+            if ready:
+                write()
+            pending.close()
     return report
+
+
+def _store_batch(
+    store: GraphStore, ready: list[tuple[str, ArticleGraphs]], report: BulkReport, log: TextIO
+) -> None:
+    try:
+        changes = store.replace_articles([graphs for _, graphs in ready])
+    except ClaimgraphError:
+        changes = []
+        for item_id, graphs in ready:  # one by one: the culprit fails, the others go in
+            try:
+                changes.append(store.replace_article(graphs))
+            except StoreError:
+                raise
+            except ClaimgraphError as exc:
+                _fail(report, log, item_id, str(exc))
+    for change in changes:
+        if change is Change.UNCHANGED:
+            report.unchanged += 1
+        else:
+            report.stored += 1
 
 
 def _extractions(todo: list[BulkItem], workers: int) -> Iterator[tuple[str, str, Extraction | str]]:
@@ -160,6 +235,8 @@ def _extractions(todo: list[BulkItem], workers: int) -> Iterator[tuple[str, str,
 
 def _fail(report: BulkReport, log: TextIO, item_id: str, reason: str) -> None:
     report.failed.append((item_id, reason))
+    report.failed_ids.add(item_id)
+    log.flush()
     log.write(json.dumps({"id": item_id, "reason": reason}) + "\n")
 
 

@@ -7,6 +7,7 @@ Each command reads its input, calls one library function and writes the result; 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -23,11 +24,14 @@ from pyoxigraph import NamedNode, QuerySolutions, RdfFormat
 from kg import __version__
 from kg.conflicts import refresh_conflicts
 from kg.errors import ClaimgraphError, InputError, QueryError
+from kg.graphstore import GraphStore, StoreConfig
+from kg.graphstore import open_store as _open
 from kg.ingest import ingest_report
 from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
 from kg.query import GRAPH_FORMATS, run_query, write_result
+from kg.remote import Endpoints
 from kg.report import ArticleMeta, Extraction
-from kg.store import Change, ClaimStore, default_store_path, write_quads
+from kg.store import default_store_path, write_quads
 from kg.textio import looks_like_html, read_article, read_facts
 from kg.vocab import PREFIXES
 
@@ -49,6 +53,29 @@ BASE_ENV = "CLAIMGRAPH_BASE_IRI"
 class _State:
     store_path: Path = default_store_path()
     base: str = DEFAULT_BASE_IRI
+    endpoints: Endpoints | None = None
+
+    @property
+    def config(self) -> StoreConfig:
+        return StoreConfig(self.store_path, self.endpoints)
+
+    def beside(self, suffix: str) -> Path:
+        """A file kept beside the store: the bulk journal, its failures, the match cache.
+
+        A server's files go under the default store's directory, one name per endpoint.
+        """
+        if self.endpoints is None:
+            return Path(f"{self.store_path}{suffix}")
+        digest = hashlib.sha256(self.endpoints.query.encode("utf-8")).hexdigest()[:12]
+        return self.store_path.parent / f"sparql-{digest}{suffix}"
+
+    def embedded_only(self, what: str) -> None:
+        """Refuse a command that works on the store's directory when a server holds the graph."""
+        if self.endpoints is not None:
+            raise InputError(
+                f"`{what}` works on the embedded store's directory; with --sparql-endpoint "
+                "use the server's own tools for it (oxigraph dump/load, Virtuoso's backup)"
+            )
 
 
 state = _State()
@@ -70,8 +97,8 @@ def guarded(fn: Callable[[], T]) -> T:
 
 
 @contextmanager
-def open_store(*, read_only: bool = False) -> Iterator[ClaimStore]:
-    store = ClaimStore(state.store_path, read_only=read_only)
+def open_store(*, read_only: bool = False) -> Iterator[GraphStore]:
+    store = _open(state.config, read_only=read_only)
     try:
         yield store
     finally:
@@ -127,6 +154,47 @@ def main(
             envvar=BASE_ENV,
         ),
     ] = None,
+    sparql_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--sparql-endpoint",
+            help="Use a SPARQL 1.1 server instead of --store: its query endpoint URL.",
+            envvar="CLAIMGRAPH_SPARQL_ENDPOINT",
+        ),
+    ] = None,
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--update-endpoint",
+            help="The server's SPARQL update endpoint (default: the query endpoint).",
+            envvar="CLAIMGRAPH_UPDATE_ENDPOINT",
+        ),
+    ] = None,
+    graph_store: Annotated[
+        str | None,
+        typer.Option(
+            "--graph-store",
+            help="The server's Graph Store Protocol endpoint, used to read whole graphs.",
+            envvar="CLAIMGRAPH_GRAPH_STORE",
+        ),
+    ] = None,
+    sparql_user: Annotated[
+        str | None,
+        typer.Option(
+            "--sparql-user",
+            help="Account on the SPARQL server (HTTP Basic or Digest, as the server asks); "
+            "the password comes from CLAIMGRAPH_SPARQL_PASSWORD.",
+            envvar="CLAIMGRAPH_SPARQL_USER",
+        ),
+    ] = None,
+    sparql_timeout: Annotated[
+        float,
+        typer.Option(
+            "--sparql-timeout",
+            help="Seconds to wait for the SPARQL server's answer.",
+            envvar="CLAIMGRAPH_SPARQL_TIMEOUT",
+        ),
+    ] = 60.0,
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
 ) -> None:
     """claimgraph: extract, validate, store and query the claims of news articles."""
@@ -135,6 +203,19 @@ def main(
         raise typer.Exit(0)
     state.store_path = store or default_store_path()
     state.base = base_iri or os.environ.get(BASE_ENV) or DEFAULT_BASE_IRI
+    state.endpoints = None
+    if sparql_endpoint:
+        state.endpoints = Endpoints(
+            query=sparql_endpoint,
+            update=update_endpoint,
+            graph_store=graph_store,
+            user=sparql_user,
+            password=os.environ.get("CLAIMGRAPH_SPARQL_PASSWORD"),
+            timeout=sparql_timeout,
+            base=state.base,
+        )
+    elif update_endpoint or graph_store:
+        raise fail("--update-endpoint and --graph-store need --sparql-endpoint", 2)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -242,6 +323,12 @@ def ingest(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Extraction processes, for bulk ingest.")
     ] = max(1, os.cpu_count() or 1),
+    batch: Annotated[
+        int,
+        typer.Option(
+            "--batch", min=1, help="Articles per write in bulk ingest (one atomic update each)."
+        ),
+    ] = 50,
 ) -> None:
     """Extract (or take --facts), validate with SHACL and store one article, all or nothing.
 
@@ -257,7 +344,7 @@ def ingest(
                 raise InputError(
                     f"{file} is a directory or a JSONL batch: --facts describes one article file"
                 )
-            _bulk(file, workers)
+            _bulk(file, workers, batch)
             return
         if facts is not None:
             text = read_article(file)
@@ -269,9 +356,9 @@ def ingest(
             report = _extract(text, meta)
             model = _model_version()
         with open_store() as store:
-            result = ingest_report(store, text, report, base=state.base, model_version=model)
-            if result.change is not Change.UNCHANGED:
-                refresh_conflicts(store, state.base)
+            result = ingest_report(
+                store, text, report, base=state.base, model_version=model, conflicts=True
+            )
         typer.echo(
             f"{result.change.value}: {result.article} "
             f"({result.entities} entities, {result.claims} claims, {result.quads} quads)"
@@ -280,11 +367,11 @@ def ingest(
     guarded(run)
 
 
-def _bulk(source: Path, workers: int) -> None:
+def _bulk(source: Path, workers: int, batch: int) -> None:
     from kg.bulk import ingest_many
 
-    journal = Path(f"{state.store_path}.journal.jsonl")
-    failures = Path(f"{state.store_path}.failures.jsonl")
+    journal = state.beside(".journal.jsonl")
+    failures = state.beside(".failures.jsonl")
     with open_store() as store, progress_bar("ingesting", "articles") as advance:
         report = ingest_many(
             store,
@@ -293,6 +380,7 @@ def _bulk(source: Path, workers: int) -> None:
             failures=failures,
             base=state.base,
             workers=workers,
+            batch=batch,
             progress=advance,
         )
         refresh_conflicts(store, state.base)
@@ -406,7 +494,7 @@ def export(
     guarded(run)
 
 
-def _export_article(store: ClaimStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
+def _export_article(store: GraphStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
     """One article's graphs, with what the shared graph says of the nodes they name."""
     from kg.mapping import ArticleGraphs, shared_graph
 
@@ -467,7 +555,7 @@ def stats() -> None:
         with open_store() as store:
             s = store.stats()
         typer.echo(
-            f"store {state.store_path}\n"
+            f"store {state.config.describe()}\n"
             f"  quads     {s.quads}\n  graphs    {s.graphs}\n  articles  {s.articles}\n"
             f"  claims    {s.claims}\n  entities  {s.entities}"
         )
@@ -563,7 +651,7 @@ def factcheck_match(
 
     def run() -> None:
         with open_store() as store:
-            matcher = build_matcher(store, cache or default_cache(state.store_path))
+            matcher = build_matcher(store, cache or default_cache(state.beside("")))
             n = link_claims(store, matcher, base=state.base, top=top)
         typer.echo(f"{n} links from claims to fact-checks stored")
 
@@ -592,7 +680,7 @@ def factcheck_rank(
         if not rows:
             raise InputError(f"no queries in {queries}")
         with open_store(read_only=True) as store:
-            matcher = build_matcher(store, cache or default_cache(state.store_path))
+            matcher = build_matcher(store, cache or default_cache(state.beside("")))
         ranked = matcher.rank([text for _, text in rows], top=top)
         out = sys.stdout
         for (qid, _), hits in zip(rows, ranked, strict=True):
@@ -666,6 +754,7 @@ def backup_command(
     from kg.backup import backup
 
     def run() -> None:
+        state.embedded_only("backup")
         source, quads = backup(state.store_path, target)
         typer.echo(f"backed up {quads} quads from {source} to {target}")
 
@@ -680,6 +769,7 @@ def restore_command(
     from kg.backup import restore
 
     def run() -> None:
+        state.embedded_only("restore")
         quads = restore(source, state.store_path)
         typer.echo(f"restored {quads} quads into {state.store_path}")
 
@@ -704,7 +794,9 @@ def serve(
     def run() -> None:
         if query_timeout <= 0:
             raise InputError("--query-timeout must be a positive number of seconds")
-        run_server(state.store_path, host, port, query_timeout, base_iri=state.base)
+        with open_store():  # a store that cannot open says why here, not in a traceback
+            pass
+        run_server(state.config, host, port, query_timeout, base_iri=state.base)
 
     guarded(run)
 
@@ -735,7 +827,7 @@ def demo(
             s = store.stats()
             typer.echo(
                 f"\n{len(conflicts)} conflicting figures found"
-                f"\nstore {state.store_path}: {s.articles} articles, {s.claims} claims, "
+                f"\nstore {state.config.describe()}: {s.articles} articles, {s.claims} claims, "
                 f"{s.entities} entities, {s.quads} quads "
                 f"({time.perf_counter() - started:.1f} s)"
             )

@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
-from kg.mapping import DEFAULT_BASE_IRI
+from kg.graphstore import GraphStore
+from kg.mapping import DEFAULT_BASE_IRI, ArticleGraphs
 from kg.store import ClaimStore
 from kg.vocab import CG, PROV, SCHEMA
 
@@ -131,10 +133,34 @@ def find_conflicts(figures: list[Figure]) -> list[Conflict]:
         by_head.setdefault(head(f.counted)[-4:], []).append(f)
     found: list[Conflict] = []
     for group in by_head.values():
-        for a, b in itertools.combinations(group, 2):
+        for a, b in _candidates(group):
             if comparable(a, b) and (a.high < b.low or b.high < a.low):
                 found.append(Conflict(a, b) if a.quantity < b.quantity else Conflict(b, a))
     return sorted(set(found), key=lambda c: (c.a.quantity, c.b.quantity))
+
+
+def _candidates(group: list[Figure]) -> Iterator[tuple[Figure, Figure]]:
+    """The pairs `comparable` can accept: within an article, or a week apart at most.
+
+    Walking the group in date order stops at the first figure more than a week later, so
+    the work grows with the figures of each week, not with the square of the archive's.
+    """
+    by_article: dict[str, list[Figure]] = {}
+    for f in group:
+        by_article.setdefault(f.article, []).append(f)
+    for same in by_article.values():
+        yield from itertools.combinations(same, 2)
+    dated = sorted(
+        (f for f in group if f.published is not None), key=lambda f: f.published or dt.date.min
+    )
+    for i, a in enumerate(dated):
+        assert a.published is not None
+        for b in dated[i + 1 :]:
+            assert b.published is not None
+            if (b.published - a.published).days > NEARBY_DAYS:
+                break
+            if b.article != a.article:
+                yield a, b
 
 
 _FIGURES = f"""
@@ -157,7 +183,7 @@ GROUP BY ?q ?claim ?claimant ?article ?value ?min ?max ?qualifier ?counted ?unit
 """
 
 
-def stored_figures(store: ClaimStore) -> list[Figure]:
+def stored_figures(store: GraphStore) -> list[Figure]:
     result = store.query(_FIGURES)
     assert isinstance(result, QuerySolutions)
     out: list[Figure] = []
@@ -189,16 +215,34 @@ def stored_figures(store: ClaimStore) -> list[Figure]:
     return out
 
 
-def refresh_conflicts(store: ClaimStore, base: str = DEFAULT_BASE_IRI) -> list[Conflict]:
-    """Recompute every conflict link in the store, in one update of their graph."""
-    found = find_conflicts(stored_figures(store))
+def conflict_quads(found: list[Conflict], base: str = DEFAULT_BASE_IRI) -> list[Quad]:
+    """The links of `found`, both ways, on claims and on figures, in the conflicts graph."""
     g = conflicts_graph(base)
-    quads = [
+    return [
         Quad(NamedNode(getattr(x, part)), CG.conflictsWith, NamedNode(getattr(y, part)), g)
         for c in found
         for x, y in ((c.a, c.b), (c.b, c.a))
         for part in ("claim", "quantity")
     ]
+
+
+def conflicts_with(store: GraphStore, graphs: ArticleGraphs) -> list[Conflict]:
+    """Every conflict of the store once `graphs` replaces its article's stored version.
+
+    The new version is read from memory, so its links can be written with it in one update.
+    """
+    article = graphs.article.value
+    kept = [f for f in stored_figures(store) if f.article != article]
+    with ClaimStore() as scratch:
+        scratch.replace_articles([graphs])
+        return find_conflicts(kept + stored_figures(scratch))
+
+
+def refresh_conflicts(store: GraphStore, base: str = DEFAULT_BASE_IRI) -> list[Conflict]:
+    """Recompute every conflict link in the store, in one update of their graph."""
+    found = find_conflicts(stored_figures(store))
+    g = conflicts_graph(base)
+    quads = conflict_quads(found, base)
     if quads:
         store.replace_graphs(quads)
     else:

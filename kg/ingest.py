@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kg import __version__
+from kg.conflicts import Conflict, conflict_quads, conflicts_graph, conflicts_with
+from kg.graphstore import Change, GraphStore
 from kg.mapping import DEFAULT_BASE_IRI, ArticleGraphs, article_graphs
 from kg.report import Extraction
 from kg.resolve import known_entities
-from kg.store import Change, ClaimStore
 from kg.validate import ValidationReport, ensure_valid
 
 
@@ -26,6 +27,7 @@ class IngestResult:
     claims: int
     entities: int
     validation: ValidationReport
+    conflicts: int = 0
 
 
 def build_graphs(
@@ -33,12 +35,13 @@ def build_graphs(
     report: Extraction,
     *,
     base: str = DEFAULT_BASE_IRI,
-    store: ClaimStore | None = None,
+    store: GraphStore | None = None,
+    pending: GraphStore | None = None,
     model_version: str | None = None,
     now: dt.datetime | None = None,
 ) -> ArticleGraphs:
-    """The article's quads, with entities the store already knows given their IRIs."""
-    known = known_entities(store, report) if store is not None else {}
+    """The article's quads, with entities the store (or `pending`) knows given their IRIs."""
+    known = known_entities(store, report, pending=pending) if store is not None else {}
     return article_graphs(
         text,
         report,
@@ -51,17 +54,29 @@ def build_graphs(
 
 
 def ingest_report(
-    store: ClaimStore,
+    store: GraphStore,
     text: str,
     report: Extraction,
     *,
     base: str = DEFAULT_BASE_IRI,
     model_version: str | None = None,
+    conflicts: bool = False,
 ) -> IngestResult:
-    """Validate and store one article; raise ValidationFailed and store nothing if invalid."""
+    """Validate and store one article; raise ValidationFailed and store nothing if invalid.
+
+    With `conflicts`, the store's conflict links are recomputed and written in the same
+    update as the article: a failed write leaves neither.
+    """
     graphs = build_graphs(text, report, base=base, store=store, model_version=model_version)
     validation = ensure_valid(graphs.quads, what=f"article {graphs.article.value}")
-    change = store.replace_article(graphs)
+    found: list[Conflict] = []
+    if conflicts:
+        found = conflicts_with(store, graphs)
+        change = store.replace_articles(
+            [graphs], derived=[conflicts_graph(base)], derived_quads=conflict_quads(found, base)
+        )[0]
+    else:
+        change = store.replace_article(graphs)
     return IngestResult(
         article=graphs.article.value,
         change=change,
@@ -69,4 +84,5 @@ def ingest_report(
         claims=len(report.claims),
         entities=len(report.entities),
         validation=validation,
+        conflicts=len(found),
     )

@@ -25,7 +25,7 @@ from pyoxigraph import (
 )
 
 from kg.errors import QueryError, RefusedQuery
-from kg.store import ClaimStore, QueryResult
+from kg.graphstore import GraphStore, QueryResult, Triples
 from kg.vocab import PREFIXES, sparql_prefixes
 
 # Strings, IRIs and comments can hold any word; blank them before looking for keywords.
@@ -83,7 +83,12 @@ def check_query(sparql: str) -> QueryForm:
             raise RefusedQuery(reason)
     if is_update(sparql):
         raise RefusedQuery("this is an update, not a query: the query interface is read-only")
-    m = _FORM.match(_first_words(bare))
+    return query_form(sparql)
+
+
+def query_form(sparql: str) -> QueryForm:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read off the first keyword after the prologue."""
+    m = _FORM.match(_first_words(scrub(sparql)))
     if m is None:
         raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return QueryForm(m.group(1).upper())
@@ -120,7 +125,7 @@ def with_prefixes(sparql: str) -> str:
     return "".join(keep) + sparql
 
 
-def run_query(store: ClaimStore, sparql: str) -> tuple[QueryForm, QueryResult]:
+def run_query(store: GraphStore, sparql: str) -> tuple[QueryForm, QueryResult]:
     form = check_query(sparql)
     return form, store.query(with_prefixes(sparql), union=not names_dataset(sparql))
 
@@ -143,7 +148,7 @@ GRAPH_FORMATS = {
 
 def write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
     """Serialise a result; `table` is for people, the rest are the standard formats."""
-    if isinstance(result, QueryTriples):
+    if isinstance(result, QueryTriples | Triples):
         if fmt in ("table", "turtle"):
             result.serialize(out, RdfFormat.TURTLE)
         elif fmt in GRAPH_FORMATS:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
+from kg.graphstore import GraphStore
 from kg.report import Extraction
-from kg.store import ClaimStore
 from kg.vocab import CG, SCHEMA
 
 _CLASS = {
@@ -28,8 +28,14 @@ def _sparql_string(value: str) -> str:
     return str(Literal(value))
 
 
-def known_entities(store: ClaimStore, report: Extraction) -> dict[str, NamedNode]:
-    """Report entity id → the stored IRI it resolves to (only unambiguous matches)."""
+def known_entities(
+    store: GraphStore, report: Extraction, *, pending: GraphStore | None = None
+) -> dict[str, NamedNode]:
+    """Report entity id → the stored IRI it resolves to (only unambiguous matches).
+
+    `pending` holds articles about to be written with this one (a bulk batch): their
+    entities count as stored, so two new articles of one batch share their new people.
+    """
     # (class, label, "name" | "alias") → report entity ids
     wanted: dict[tuple[str, str, str], set[str]] = {}
     for e in report.entities:
@@ -52,13 +58,16 @@ def known_entities(store: ClaimStore, report: Extraction) -> dict[str, NamedNode
         'FILTER (?via = "name" || ?kind = "name") '
         f"FILTER NOT EXISTS {{ ?e a {CG.Group} }} }}"
     )
-    result = store.query(query)
-    assert isinstance(result, QuerySolutions)
     candidates: dict[str, set[str]] = {}
-    for row in result:
-        cls, label, kind, node = row["cls"], row["label"], row["kind"], row["e"]
-        if cls is None or label is None or kind is None or not isinstance(node, NamedNode):
+    for source in (store, pending):
+        if source is None:
             continue
-        for entity_id in wanted.get((cls.value, label.value, kind.value), ()):
-            candidates.setdefault(entity_id, set()).add(node.value)
+        result = source.query(query)
+        assert isinstance(result, QuerySolutions)
+        for row in result:
+            cls, label, kind, node = row["cls"], row["label"], row["kind"], row["e"]
+            if cls is None or label is None or kind is None or not isinstance(node, NamedNode):
+                continue
+            for entity_id in wanted.get((cls.value, label.value, kind.value), ()):
+                candidates.setdefault(entity_id, set()).add(node.value)
     return {eid: NamedNode(next(iter(iris))) for eid, iris in candidates.items() if len(iris) == 1}

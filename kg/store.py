@@ -1,8 +1,8 @@
-"""The store: an embedded Oxigraph database on disk, behind one small interface.
+"""The default store: an embedded Oxigraph database on disk (RocksDB), no server to start.
 
 Atomicity rests on a measured fact of pyoxigraph (DESIGN.md): each `update()` call is
-applied whole or not at all. An article's replace is therefore ONE update request that
-drops all of its graphs and inserts the new ones; a crash or an error leaves the old
+applied whole or not at all, and RocksDB's write-ahead log makes it durable. An article's
+replace is ONE update request (`kg.graphstore`), so a crash or an error leaves the old
 version, never half of each.
 """
 
@@ -11,28 +11,32 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import (
-    DefaultGraph,
-    NamedNode,
-    Quad,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-)
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from kg.errors import QueryError, StoreError, explain_refused_write, refused_write
-from kg.mapping import ArticleGraphs
-from kg.vocab import PROV, RDF, SCHEMA
+from kg.graphstore import (
+    Change,
+    GraphStore,
+    QueryResult,
+    StoreStats,
+    Triples,
+    write_quads,
+)
+from kg.vocab import RDF, SCHEMA
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+__all__ = [
+    "Change",
+    "ClaimStore",
+    "QueryResult",
+    "StoreStats",
+    "Triples",
+    "default_store_path",
+    "write_quads",
+]
 
 DEFAULT_STORE = Path(".claimgraph") / "store"
 STORE_ENV = "CLAIMGRAPH_STORE"
@@ -43,23 +47,8 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
-class Change(Enum):
-    CREATED = "created"
-    REPLACED = "replaced"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class StoreStats:
-    quads: int
-    graphs: int
-    articles: int
-    claims: int
-    entities: int
-
-
-class ClaimStore:
-    """The project's graph store: open one per process and close it when done."""
+class ClaimStore(GraphStore):
+    """The embedded store: a directory on disk, or memory when no path is given."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
@@ -79,14 +68,12 @@ class ClaimStore:
 
     # -- writing ---------------------------------------------------------------------
 
-    def article_graph_names(self, graphs: ArticleGraphs) -> list[NamedNode]:
-        """The graphs the store holds for this article now: its graph and its claims'."""
-        g = graphs.iris.graph
-        names = [g]
-        for quad in self._store.quads_for_pattern(None, RDF.type, SCHEMA.Claim, g):
-            if isinstance(quad.subject, NamedNode):
-                names.append(quad.subject)
-        return names
+    def claims_in(self, graph: NamedNode) -> list[NamedNode]:
+        return [
+            q.subject
+            for q in self._store.quads_for_pattern(None, RDF.type, SCHEMA.Claim, graph)
+            if isinstance(q.subject, NamedNode)
+        ]
 
     def stored_quads(self, names: Iterable[NamedNode]) -> set[Quad]:
         out: set[Quad] = set()
@@ -94,39 +81,8 @@ class ClaimStore:
             out.update(self._store.quads_for_pattern(None, None, None, name))
         return out
 
-    def replace_article(self, graphs: ArticleGraphs) -> Change:
-        """Put an article's graphs in place of its old ones, all at once.
-
-        Identical content (ignoring when it was ingested) changes nothing, so a re-run
-        of the same ingest leaves the store byte-for-byte as it was.
-        """
-        old_names = self.article_graph_names(graphs)
-        old = self.stored_quads(old_names)
-        if not old:
-            change = Change.CREATED
-        elif _comparable(old) == _comparable(graphs.owned):
-            return Change.UNCHANGED
-        else:
-            change = Change.REPLACED
-        # The shared graph is only added to: other articles assert the same statements.
-        self.update(_replace_request(old_names if old else [], graphs.quads))
-        return change
-
-    def replace_graphs(
-        self, quads: list[Quad], *, shared: NamedNode | None = None
-    ) -> tuple[int, int]:
-        """Make every graph the quads name hold exactly those quads, in one update.
-
-        Quads in the `shared` graph are added to it, never replacing it. Returns how many of
-        the replaced graphs are new and how many existed.
-        """
-        names: dict[str, NamedNode] = {}
-        for q in quads:
-            if isinstance(q.graph_name, NamedNode) and q.graph_name != shared:
-                names.setdefault(q.graph_name.value, q.graph_name)
-        existing = [n for n in names.values() if self._store.contains_named_graph(n)]
-        self.update(_replace_request(existing, quads))
-        return len(names) - len(existing), len(existing)
+    def existing_graphs(self, names: Sequence[NamedNode]) -> list[NamedNode]:
+        return [n for n in names if self._store.contains_named_graph(n)]
 
     def update(self, request: str) -> None:
         try:
@@ -136,24 +92,13 @@ class ClaimStore:
         except OSError as exc:
             failed = f"the store at {self.path} refused a write"
             raise StoreError(_explain_open_error(self.path, exc, failed)) from exc
-
-    def remove_article(self, graphs: ArticleGraphs) -> bool:
-        names = self.article_graph_names(graphs)
-        if not self.stored_quads(names):
-            return False
-        self.update(";\n".join(f"DROP SILENT GRAPH {n}" for n in names))
-        return True
+        except RuntimeError as exc:  # the update was evaluated and failed: nothing applied
+            raise StoreError(f"the update failed, and none of it was applied: {exc}") from exc
 
     # -- reading ---------------------------------------------------------------------
 
     def query(self, sparql: str, *, union: bool = True) -> QueryResult:
-        """Evaluate a query over the union of all graphs (the default) or the default graph.
-
-        pyoxigraph's union flag overrides a query's own FROM / FROM NAMED, so callers pass
-        `union=False` for a query that names its dataset (`kg.query.run_query` does).
-        Outbound requests are the caller's to forbid: `kg.query.check_query` refuses
-        SERVICE and LOAD before anything reaches this method.
-        """
+        """pyoxigraph's union flag overrides a query's own FROM / FROM NAMED: hence `union`."""
         try:
             return self._store.query(sparql, use_default_graph_as_union=union)
         except SyntaxError as exc:
@@ -170,6 +115,9 @@ class ClaimStore:
     def named_graphs(self) -> list[NamedNode]:
         return [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
 
+    def count_quads(self) -> int:
+        return len(self._store)
+
     def dump(
         self,
         output: IO[bytes],
@@ -178,11 +126,7 @@ class ClaimStore:
         graph: NamedNode | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> None:
-        """Serialise the store, or one graph, to `output`.
-
-        A triple format without a chosen graph gets the union of all graphs (what a user
-        asking for "everything as Turtle" means); quad formats keep the graph names.
-        """
+        """Oxigraph's own writer streams a graph or a quad format without a copy in memory."""
         if graph is not None or fmt.supports_datasets:
             try:
                 self._store.dump(output, fmt, from_graph=graph, prefixes=prefixes)
@@ -190,29 +134,6 @@ class ClaimStore:
                 raise StoreError(f"could not write the export: {exc}") from exc
         else:
             write_quads(self.quads(), output, fmt, prefixes=prefixes)
-
-    def stats(self) -> StoreStats:
-        def count(q: str) -> int:
-            result = self.query(q)
-            assert isinstance(result, QuerySolutions)
-            for row in result:
-                value = row[0]
-                return int(value.value) if value is not None else 0
-            return 0
-
-        return StoreStats(
-            quads=len(self._store),
-            graphs=sum(1 for _ in self._store.named_graphs()),
-            articles=count(
-                f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a {SCHEMA.NewsArticle} }}"
-            ),
-            claims=count(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a {SCHEMA.Claim} }}"),
-            entities=count(
-                "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { "
-                f"{{ ?e a {SCHEMA.Person} }} UNION {{ ?e a {SCHEMA.Organization} }} "
-                f"UNION {{ ?e a {SCHEMA.Place} }} }}"
-            ),
-        )
 
     def backup(self, target: Path) -> None:
         """A consistent checkpoint of the store in `target`, a directory that must not exist.
@@ -252,53 +173,6 @@ class ClaimStore:
                     self._store.flush()
             del self._store
             gc.collect()
-
-    def __enter__(self) -> ClaimStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def write_quads(
-    quads: Iterable[Quad], output: IO[bytes], fmt: RdfFormat, *, prefixes: dict[str, str] | None
-) -> None:
-    """Serialise quads; a triple format gets their union, without graph names."""
-    buffer = Store()
-    try:
-        if fmt.supports_datasets:
-            buffer.extend(quads)
-            buffer.dump(output, fmt, prefixes=prefixes)
-        else:
-            buffer.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
-            buffer.dump(output, fmt, from_graph=DefaultGraph(), prefixes=prefixes)
-    except OSError as exc:
-        raise StoreError(f"could not write the export: {exc}") from exc
-
-
-def _comparable(quads: Iterable[Quad]) -> set[Quad]:
-    """Quads as the store would hold them, less the ingest time.
-
-    Oxigraph canonicalises typed literals on write ("12.0"^^xsd:decimal reads back as
-    "12"), so new quads pass through an in-memory store before they are compared; and
-    when an ingest ran is not content: a re-run of identical input must change nothing.
-    """
-    canon = Store()
-    canon.extend(q for q in quads if q.predicate != PROV.startedAtTime)
-    return set(canon)
-
-
-def _replace_request(old_graphs: list[NamedNode], quads: list[Quad]) -> str:
-    """One SPARQL update: drop the old graphs, insert the new quads, as a single request."""
-    parts = [f"DROP SILENT GRAPH {g}" for g in old_graphs]
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    body = "\n".join(
-        "GRAPH " + g + " {\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()
-    )
-    parts.append("INSERT DATA {\n" + body + "\n}")
-    return " ;\n".join(parts)
 
 
 def _explain_open_error(path: Path | None, exc: Exception, failed: str | None = None) -> str:

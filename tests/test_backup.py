@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, CliFn
 
 
@@ -18,6 +20,7 @@ def nquads(cli: CliFn) -> bytes:
     return r.stdout_bytes
 
 
+@pytest.mark.embedded_only
 def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) -> None:
     assert cli("demo", str(EXAMPLES)).exit_code == 0
     before = nquads(cli)
@@ -91,3 +94,11 @@ def test_backup_while_the_server_runs(tmp_path: Path) -> None:
         capture_output=True,
     ).stdout
     assert copy == expected
+
+
+@pytest.mark.servers_only
+def test_backup_of_a_sparql_server_is_refused_with_what_to_use(cli: CliFn, tmp_path: Path) -> None:
+    r = cli("backup", str(tmp_path / "b"))
+    assert r.exit_code == 2
+    assert "the server's own tools" in r.stderr
+    assert not (tmp_path / "b").exists()

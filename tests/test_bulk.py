@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import CliFn
@@ -19,9 +20,7 @@ def jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def test_jsonl_with_a_bad_line_resumes_and_skips_what_is_done(
-    cli: CliFn, store_dir: Path, tmp_path: Path
-) -> None:
+def test_jsonl_with_a_bad_line_resumes_and_skips_what_is_done(cli: CliFn, tmp_path: Path) -> None:
     rows = [
         {"text": t, "url": f"https://n.example/{i}", "published": "2026-05-04"}
         for i, t in enumerate(ARTICLES)
@@ -33,7 +32,9 @@ def test_jsonl_with_a_bad_line_resumes_and_skips_what_is_done(
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith("3 stored, 0 unchanged, 0 already done")
     assert "2 failed" in r.stdout
-    failures = [json.loads(x) for x in Path(f"{store_dir}.failures.jsonl").read_text().splitlines()]
+    reasons_file = re.search(r"reasons in (\S+)\)", r.stdout)
+    assert reasons_file is not None, r.stdout
+    failures = [json.loads(x) for x in Path(reasons_file.group(1)).read_text().splitlines()]
     reasons = {f["id"]: f["reason"] for f in failures}
     assert "no `text` or `html`" in reasons["batch.jsonl:2"]
     assert "does not look like English" in reasons["batch.jsonl:5"]

@@ -15,11 +15,10 @@ Every case uses the real thing, since root (which runs these tests and CI) ignor
 Checked at each failure: exactly one line on stderr, `error: …`, that names the problem and
 what to do, a non-zero exit, no traceback; and, once the disk has room again or the command
 ends, the store opens and its N-Quads export is byte-for-byte what it was before. Bulk
-ingest stores article by article, by design: there nothing stored before may be lost, and a
-re-run completes the job.
-
-Where the code outside the store and backup modules still falls short, the test says so with
-`pytest.xfail` after its hard checks, naming the defect and the fix.
+ingest stores a batch at a time, by design: there nothing stored before may be lost, and a
+re-run completes the job. A single ingest writes the article and its conflict links in one
+update; the server answers 507 to a write the full disk refused, and takes writes again as
+soon as there is room.
 """
 
 from __future__ import annotations
@@ -52,33 +51,6 @@ ROOMY = 1024 * 1024  # free bytes with which every command here succeeds
 FULL = ("no space left on device", "free some space")
 READ_ONLY = ("read-only file system", "remount it read-write")
 DENIED = ("permission denied", "write access")
-
-# Known defects outside kg/store.py and kg/backup.py, each with the change that removes it.
-INGEST_TWO_UPDATES = (
-    "`claimgraph ingest` stores the article, then its conflict links, in two updates: when the "
-    "disk fills between them the command fails but the article stays, and a re-run finds it "
-    "unchanged and never writes the links (kg/cli.py ingest: refresh the conflicts also when "
-    "the article is unchanged; better, write both in one update)"
-)
-BULK_SIDE_FILES = (
-    "bulk ingest lets an OSError from the journal or failures file escape as a traceback, and "
-    "files a store that refuses writes as each remaining article's failure (kg/bulk.py: stop on "
-    "StoreError; turn OSError from those files into StoreError)"
-)
-SERVE_STARTUP = (
-    "`claimgraph serve` opens the store inside uvicorn's lifespan, so a store it cannot open "
-    "is a traceback (kg/cli.py serve: open and close the store before starting uvicorn)"
-)
-API_WRITE = (
-    "a write the store refuses is HTTP 500 with no reason (api/app.py: map StoreError to 507 "
-    "for a full disk, else 503, with its message)"
-)
-API_STICKY = (
-    "after one refused write RocksDB refuses every later one until the store is reopened, so "
-    "the server needs a restart once space is freed (api/engine.py write: reopen the store "
-    "after a StoreError)"
-)
-
 
 # -- running the command --------------------------------------------------------------
 
@@ -278,8 +250,7 @@ def test_read_only_store_serve(
     r = run_process(read_only_prefix(where), where / "store", "serve", "--port", str(free_port()))
     assert r.exit_code != 0
     assert export(where / "store") == before
-    if r.crash is not None and "Read-only file system" in r.crash:
-        pytest.xfail(SERVE_STARTUP)
+    assert r.crash is None, r.crash
     assert_one_clear_line(r, READ_ONLY)
 
 
@@ -426,8 +397,8 @@ def test_full_disk_ingest(disk: Disk, tmp_path: Path) -> None:
     again = run_in_process(full.store, *args)
     assert again.exit_code == 0, again.stderr
     complete = timeless(export(full.store)) == timeless(export(reference / "store"))
-    if not complete or any(p.after != p.before for p in [*probes, worst] if p.failed):
-        pytest.xfail(INGEST_TWO_UPDATES)
+    assert complete
+    assert all(p.after == p.before for p in [*probes, worst] if p.failed)
 
 
 def test_full_disk_factcheck_import(disk: Disk, tmp_path: Path) -> None:
@@ -516,8 +487,7 @@ def test_full_disk_bulk_ingest(disk: Disk, tmp_path: Path) -> None:
     again = run_in_process(full.store, *args)
     assert again.exit_code == 0, again.stderr
     assert timeless(export(full.store)) == timeless(export(reference / "store"))
-    if crashes:
-        pytest.xfail(BULK_SIDE_FILES)
+    assert not crashes, [p.run.crash for p in crashes]
 
 
 # -- the server -------------------------------------------------------------------------
@@ -583,10 +553,6 @@ def test_full_disk_write_through_the_api(disk: Disk, tmp_path: Path) -> None:
     assert refused.status_code >= 400
     after = export(store)
     assert after == before if retried.status_code >= 400 else not lost(before, after)
-    if refused.status_code == 500:
-        pytest.xfail(API_WRITE)
     assert refused.status_code == 507, refused.text
     assert "no space left on device" in refused.json()["detail"]
-    if retried.status_code == 507:
-        pytest.xfail(API_STICKY)
     assert retried.status_code == 201, retried.text

@@ -31,8 +31,8 @@ from api.routes.common import (
     v,
 )
 from kg.errors import FactSheetError, InputError, ValidationFailed
+from kg.graphstore import GraphStore
 from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
-from kg.store import ClaimStore
 from kg.textio import MAX_ARTICLE_BYTES
 from kg.vocab import SCHEMA
 
@@ -147,16 +147,12 @@ def _extract(body: ArticleIn, meta: ArticleMeta) -> tuple[str, Extraction]:
 
 
 def _store(
-    store: ClaimStore, text: str, report: Extraction, base: str, model: str
+    store: GraphStore, text: str, report: Extraction, base: str, model: str
 ) -> tuple[Any, int]:
-    from kg.conflicts import find_conflicts, refresh_conflicts, stored_figures
     from kg.ingest import ingest_report
-    from kg.store import Change
 
-    result = ingest_report(store, text, report, base=base, model_version=model)
-    if result.change is not Change.UNCHANGED:
-        return result, len(refresh_conflicts(store, base))
-    return result, len(find_conflicts(stored_figures(store)))
+    result = ingest_report(store, text, report, base=base, model_version=model, conflicts=True)
+    return result, result.conflicts
 
 
 def _model_version() -> str:

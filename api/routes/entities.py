@@ -77,12 +77,15 @@ async def list_entities(
         )
     rows = await select(
         engine,
-        f"""SELECT ?e (SAMPLE(?n) AS ?name)
-       (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {{
+        # The grouping in a subquery: ordering by an aggregate's alias in the same query is
+        # standard, but Virtuoso refuses it (SP031).
+        f"""SELECT ?e ?name ?types WHERE {{ {{
+  SELECT ?e (MIN(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {{
   VALUES ?kind {{ {values} }} ?e a ?kind ; a ?t .
   {name_filter}
   OPTIONAL {{ ?e {SCHEMA.name} ?n }}
-}} GROUP BY ?e ORDER BY LCASE(STR(?name)) ?e LIMIT {limit + 1} OFFSET {offset}""",
+  }} GROUP BY ?e }}
+}} ORDER BY LCASE(STR(?name)) ?e LIMIT {limit + 1} OFFSET {offset}""",
     )
     return page(
         m.EntityPage, request, [_entity(engine, r) for r in rows[:limit]], len(rows), limit, offset

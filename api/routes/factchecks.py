@@ -23,7 +23,7 @@ from kg.factcheck.imports import ImportReport, import_factchecks
 from kg.factcheck.links import build_matcher, default_cache
 from kg.factcheck.matching import Matcher
 from kg.factcheck.rdf import review_iri
-from kg.store import ClaimStore
+from kg.graphstore import GraphStore
 from kg.vocab import CG, SCHEMA
 
 router = APIRouter(tags=["fact-checks"])
@@ -62,7 +62,7 @@ async def post_factchecks(
     base = base_iri(engine)
     reviews = read.reviews
 
-    def store(s: ClaimStore) -> ImportReport:
+    def store(s: GraphStore) -> ImportReport:
         return import_factchecks(s, reviews, base=base)
 
     report = await engine.write(store)

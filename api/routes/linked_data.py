@@ -628,9 +628,14 @@ def _dump_checkpoint(engine: Engine, where: Path, fmt: RdfFormat, sink: _ChunkSi
     from kg.store import ClaimStore
 
     assert engine.store is not None, "the engine is not started"
+    prefixes = PREFIXES if not fmt.supports_datasets else None
+    if not isinstance(engine.store, ClaimStore):  # a server: its own reads are consistent
+        engine.store.dump(sink, fmt, prefixes=prefixes)  # type: ignore[arg-type]
+        sink.flush()
+        return
     engine.store.backup(where / "snapshot")
     with ClaimStore(where / "snapshot", read_only=True) as snapshot:
-        snapshot.dump(sink, fmt, prefixes=PREFIXES if not fmt.supports_datasets else None)  # type: ignore[arg-type]
+        snapshot.dump(sink, fmt, prefixes=prefixes)  # type: ignore[arg-type]
     sink.flush()
 
 
@@ -644,7 +649,8 @@ async def export(engine: EngineDep, format: ExportFormat = "nquads") -> Streamin
     rdf_format, media = EXPORT_FORMATS[format]
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=16)
     sink = _ChunkSink(chunks)
-    where = Path(tempfile.mkdtemp(prefix="export-", dir=engine.settings.store.parent))
+    scratch = None if engine.remote else engine.settings.store.parent
+    where = Path(tempfile.mkdtemp(prefix="export-", dir=scratch))
 
     def produce() -> None:
         try:

@@ -18,7 +18,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 
 from kg.factcheck.claimreview import Verdict
-from kg.store import ClaimStore
+from kg.graphstore import GraphStore
 from kg.vocab import CG, NIF, OWL, PROV, RDF, SCHEMA, XSD
 
 CLAIMSKG = "http://data.gesis.org/claimskg/"
@@ -48,7 +48,7 @@ def _v(term: object) -> str | None:
     return term.value if isinstance(term, (NamedNode, Literal)) else None
 
 
-def claims_jsonld(store: ClaimStore) -> list[dict[str, Any]]:
+def claims_jsonld(store: GraphStore) -> list[dict[str, Any]]:
     """Every claim of ours as a schema:Claim object a fact-checker can review."""
     result = store.query(_CLAIMS)
     assert isinstance(result, QuerySolutions)
@@ -75,7 +75,7 @@ def claims_jsonld(store: ClaimStore) -> list[dict[str, Any]]:
     return out
 
 
-def claims_datafeed(store: ClaimStore, *, name: str = "claimgraph claims") -> dict[str, Any]:
+def claims_datafeed(store: GraphStore, *, name: str = "claimgraph claims") -> dict[str, Any]:
     items = []
     for claim in claims_jsonld(store):
         claim.pop("@context")
@@ -122,7 +122,7 @@ def _uuid_like(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def claimskg_triples(store: ClaimStore) -> list[Triple]:
+def claimskg_triples(store: GraphStore) -> list[Triple]:
     """The store's reviews, and our claims, in ClaimsKG's RDF model."""
     s = SCHEMA
     out: list[Triple] = []
@@ -204,7 +204,7 @@ SELECT ?claim ?text ?name ?date ?url ?entity ?entityName ?same WHERE {{
 """
 
 
-def _our_claims_as_creative_works(store: ClaimStore) -> list[Triple]:
+def _our_claims_as_creative_works(store: GraphStore) -> list[Triple]:
     s = SCHEMA
     its = NamedNode(CLAIMSKG_ITSRDF + "taIdentRef")
     out: list[Triple] = []

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from kg.factcheck.claimreview import FactCheck, dedupe
 from kg.factcheck.rdf import review_iri, review_quads
+from kg.graphstore import GraphStore
 from kg.mapping import DEFAULT_BASE_IRI, shared_graph
-from kg.store import ClaimStore
 from kg.validate import validate_quads
 
 
@@ -31,7 +31,7 @@ class ImportReport:
 
 
 def import_factchecks(
-    store: ClaimStore,
+    store: GraphStore,
     reviews: Iterable[FactCheck],
     *,
     base: str = DEFAULT_BASE_IRI,
@@ -49,7 +49,7 @@ def import_factchecks(
 
 
 def _import_batch(
-    store: ClaimStore, batch: list[FactCheck], base: str, report: ImportReport
+    store: GraphStore, batch: list[FactCheck], base: str, report: ImportReport
 ) -> None:
     by_iri = {review_iri(r.url, base).value: r for r in batch}
     quads = [q for r in batch for q in review_quads(r, base)]

@@ -16,8 +16,8 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from kg.factcheck.matching import Matcher, Review
 from kg.factcheck.rdf import review_iri
+from kg.graphstore import GraphStore
 from kg.mapping import DEFAULT_BASE_IRI
-from kg.store import ClaimStore
 from kg.vocab import CG, RDF, SCHEMA, XSD
 
 METHOD = "bm25+all-MiniLM-L6-v2, logistic re-ranker (CheckThat! 2022 train)"
@@ -44,7 +44,7 @@ def default_cache(store_path: Path | None) -> Path | None:
     return None if store_path is None else Path(f"{store_path}.cache") / "embeddings"
 
 
-def stored_reviews(store: ClaimStore) -> list[Review]:
+def stored_reviews(store: GraphStore) -> list[Review]:
     import datetime as dt
 
     result = store.query(_REVIEWS)
@@ -73,7 +73,7 @@ def stored_reviews(store: ClaimStore) -> list[Review]:
     return out
 
 
-def build_matcher(store: ClaimStore, cache_dir: Path | None) -> Matcher:
+def build_matcher(store: GraphStore, cache_dir: Path | None) -> Matcher:
     reviews = stored_reviews(store)
     if not reviews:
         from kg.errors import InputError
@@ -87,7 +87,7 @@ def links_graph(base: str = DEFAULT_BASE_IRI) -> NamedNode:
 
 
 def link_claims(
-    store: ClaimStore, matcher: Matcher, *, base: str = DEFAULT_BASE_IRI, top: int = 3
+    store: GraphStore, matcher: Matcher, *, base: str = DEFAULT_BASE_IRI, top: int = 3
 ) -> int:
     """Link every claim in the store to its `top` best fact-checks; returns the link count."""
     result = store.query(_CLAIMS)

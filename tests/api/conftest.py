@@ -23,9 +23,12 @@ import httpx
 import pytest
 from pyoxigraph import RdfFormat
 
+from kg.conflicts import refresh_conflicts
 from kg.ingest import ingest_report
+from kg.remote import RemoteStore
 from kg.store import ClaimStore
 from kg.textio import read_article, read_facts
+from tests.servers import BACKENDS, SparqlServer, start
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "examples" / "articles"
@@ -73,8 +76,13 @@ def nquads(path: Path) -> list[bytes]:
 
 
 @contextmanager
-def running_server(store: Path, log: Path, **settings: str) -> Iterator[Server]:
-    """`python -m api.server STORE PORT` with CLAIMGRAPH_* settings; stopped on exit."""
+def running_server(
+    store: Path, log: Path, sparql: SparqlServer | None = None, **settings: str
+) -> Iterator[Server]:
+    """`python -m api.server STORE PORT` with CLAIMGRAPH_* settings; stopped on exit.
+
+    With `sparql`, the graph lives on that server and STORE only holds the API's own files.
+    """
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -86,6 +94,8 @@ def running_server(store: Path, log: Path, **settings: str) -> Iterator[Server]:
         }
     )
     env.update({f"CLAIMGRAPH_{k.upper()}": v for k, v in settings.items()})
+    if sparql is not None:
+        env.update(sparql.env())
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.server", str(store), str(port)],
@@ -133,10 +143,42 @@ def copy_store(example_store: Path, where: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def server(example_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    where = tmp_path_factory.mktemp("api-server")
-    with running_server(copy_store(example_store, where), where / "server.log") as s:
+@contextmanager
+def api_over(
+    kind: str, example_store: Path, where: Path, *, conflicts: bool = False, **settings: str
+) -> Iterator[Server]:
+    """An API server over a copy of the example store: on disk (`embedded`), or loaded into a
+    fresh SPARQL server of that kind, started for it and stopped after."""
+    if kind == "embedded":
+        store = copy_store(example_store, where)
+        if conflicts:
+            with ClaimStore(store) as s:
+                refresh_conflicts(s)
+        with running_server(store, where / "server.log", **settings) as server:
+            yield server
+        return
+    sparql = start(kind, where / kind)
+    try:
+        with ClaimStore(example_store, read_only=True) as source:
+            quads = list(source.quads())
+        with RemoteStore(sparql.endpoints) as target:
+            target.replace_graphs(quads)
+            if conflicts:
+                refresh_conflicts(target)
+        with running_server(where / "store", where / "server.log", sparql, **settings) as server:
+            yield server
+    finally:
+        sparql.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest,
+    example_store: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
+    where = tmp_path_factory.mktemp(f"api-server-{request.param}")
+    with api_over(request.param, example_store, where) as s:
         yield s
 
 

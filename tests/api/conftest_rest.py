@@ -13,22 +13,25 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.conflicts import refresh_conflicts
-from kg.store import ClaimStore
-from tests.api.conftest import Server, copy_store, running_server
+from tests.api.conftest import Server, api_over
+from tests.servers import BACKENDS
 
 WRITE_TOKEN = "test-write-token"
 
 
-@pytest.fixture(scope="session")
-def rest_server(example_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    where = tmp_path_factory.mktemp("api-rest")
-    store = copy_store(example_store, where)
-    with ClaimStore(store) as s:
-        refresh_conflicts(s)
+@pytest.fixture(scope="session", params=BACKENDS)
+def rest_server(
+    request: pytest.FixtureRequest, example_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    where = tmp_path_factory.mktemp(f"api-rest-{request.param}")
     # Extraction-free requests only, but a write re-validates with SHACL: give it time.
-    with running_server(
-        store, where / "server.log", write_token=WRITE_TOKEN, query_timeout="20"
+    with api_over(
+        request.param,
+        example_store,
+        where,
+        conflicts=True,
+        write_token=WRITE_TOKEN,
+        query_timeout="20",
     ) as server:
         yield server
 

@@ -176,8 +176,15 @@ def test_from_names_a_store_graph(http: httpx.Client, server: Server) -> None:
     g = first_graph(http, server)
     in_g = count(http, server, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
     assert count(http, server, f"SELECT (COUNT(*) AS ?n) FROM <{g}> {{ ?s ?p ?o }}") == in_g
-    # The protocol's dataset replaces the query's own.
+    # The protocol's dataset replaces the query's own; Virtuoso lets FROM win instead, so
+    # there the pair is refused rather than answered wrongly.
     q = f"SELECT (COUNT(*) AS ?n) FROM <{g}> {{ ?s ?p ?o }}"
+    if "virtuoso" in server.log.parent.name:
+        r = http.get(
+            server.url, params={"query": q, "default-graph-uri": "http://example.org/none"}
+        )
+        assert r.status_code == 400 and "send one or the other" in r.json()["detail"]
+        return
     assert count(http, server, q, **{"default-graph-uri": "http://example.org/none"}) == 0
 
 
@@ -213,7 +220,8 @@ def test_malformed_query_gives_the_position(http: httpx.Client, server: Server) 
     r = get(http, server, "SELECT ?s WHERE {\n  ?s ?p \n}")
     assert r.status_code == 400
     detail = r.json()["detail"]
-    assert "does not parse" in detail and re.search(r"error at 3:\d+", detail), detail
+    # Oxigraph says "error at 3:5", Virtuoso "line 3: syntax error": the user's own line.
+    assert "does not parse" in detail and re.search(r"error at 3:\d+|line 3:", detail), detail
 
 
 @pytest.mark.parametrize("query", ["", "   ", "PREFIX ex: <http://example.org/>", "HELLO"])
@@ -224,7 +232,10 @@ def test_not_a_query(http: httpx.Client, server: Server, query: str) -> None:
 def test_row_cap_is_an_error_not_a_cut(http: httpx.Client, server: Server) -> None:
     r = get(http, server, "SELECT * { ?s ?p ?o }")
     assert r.status_code == 422
-    assert f"more than {ROW_CAP} rows" in r.json()["detail"] and "LIMIT" in r.json()["detail"]
+    detail = r.json()["detail"]
+    # Ours, or a server's own smaller cap (Virtuoso's ResultSetMaxRows): an error either way.
+    assert f"more than {ROW_CAP} rows" in detail or "cut the answer at its cap" in detail
+    assert "LIMIT" in detail
     r = post(http, server, "CONSTRUCT WHERE { ?s ?p ?o }")
     assert r.status_code == 422 and "triples" in r.json()["detail"]
     assert get(http, server, f"SELECT * {{ ?s ?p ?o }} LIMIT {ROW_CAP}").status_code == 200
