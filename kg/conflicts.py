@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
-from kg.graphstore import GraphStore
+from kg.graphstore import GraphStore, replace_request
 from kg.mapping import DEFAULT_BASE_IRI, ArticleGraphs
 from kg.store import ClaimStore
 from kg.vocab import CG, PROV, SCHEMA
@@ -177,14 +177,24 @@ WHERE {{
   OPTIONAL {{ ?q {SCHEMA.maxValue} ?max }}
   OPTIONAL {{ ?article {SCHEMA.datePublished} ?published }}
   OPTIONAL {{ ?claim {SCHEMA.mentions} ?about }}
+  #FILTER
 }}
 GROUP BY ?q ?claim ?claimant ?article ?value ?min ?max ?qualifier ?counted ?unit ?published
          ?text ?surface
 """
 
 
-def stored_figures(store: GraphStore) -> list[Figure]:
-    result = store.query(_FIGURES)
+def stored_figures(store: GraphStore, like: set[str] | None = None) -> list[Figure]:
+    """The store's countable figures; with `like`, only (a superset of) those whose counted
+    noun's head ends in one of those keys (`head(...)[-4:]`)."""
+    query = _FIGURES
+    if like is not None:
+        if not like:
+            return []
+        # A superset of the figures whose head shares a key: `find_conflicts` decides.
+        tests = " || ".join(f"CONTAINS(LCASE(STR(?counted)), {Literal(k)})" for k in sorted(like))
+        query = _FIGURES.replace("#FILTER", f"FILTER ({tests})")
+    result = store.query(query)
     assert isinstance(result, QuerySolutions)
     out: list[Figure] = []
     for row in result:
@@ -227,15 +237,46 @@ def conflict_quads(found: list[Conflict], base: str = DEFAULT_BASE_IRI) -> list[
 
 
 def conflicts_with(store: GraphStore, graphs: ArticleGraphs) -> list[Conflict]:
-    """Every conflict of the store once `graphs` replaces its article's stored version.
+    """The conflicts the article's new version has with the rest of the store.
 
-    The new version is read from memory, so its links can be written with it in one update.
+    Only figures that could match its own are read (the same head key), so the cost follows
+    the article, not the archive. The new version is read from memory, so its links can be
+    written with it in one update (`link_update`).
     """
     article = graphs.article.value
-    kept = [f for f in stored_figures(store) if f.article != article]
     with ClaimStore() as scratch:
         scratch.replace_articles([graphs])
-        return find_conflicts(kept + stored_figures(scratch))
+        mine = stored_figures(scratch)
+    keys = {head(f.counted)[-4:] for f in mine}
+    others = [f for f in stored_figures(store, keys) if f.article != article]
+    return [c for c in find_conflicts(others + mine) if article in (c.a.article, c.b.article)]
+
+
+def link_update(graphs: ArticleGraphs, found: list[Conflict], base: str = DEFAULT_BASE_IRI) -> str:
+    """SPARQL update operations: drop the links of the article's old version, add `found`'s."""
+    g = conflicts_graph(base)
+    own = Literal(graphs.article.value + "/")
+    ops = [
+        f"DELETE {{ GRAPH {g} {{ ?x {CG.conflictsWith} ?y }} }} WHERE {{ GRAPH {g} "
+        f"{{ ?x {CG.conflictsWith} ?y }} FILTER (STRSTARTS(STR(?x), {own}) "
+        f"|| STRSTARTS(STR(?y), {own})) }}"
+    ]
+    if found:
+        ops.append(replace_request([], conflict_quads(found, base)))
+    return " ;\n".join(ops)
+
+
+def count_conflicts(store: GraphStore, base: str = DEFAULT_BASE_IRI) -> int:
+    """Conflicting pairs of figures in the graph (each linked both ways)."""
+    result = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {conflicts_graph(base)} "
+        f'{{ ?x {CG.conflictsWith} ?y }} FILTER (CONTAINS(STR(?x), "/quantity/")) }}'
+    )
+    assert isinstance(result, QuerySolutions)
+    for row in result:
+        n = row["n"]
+        return int(n.value) // 2 if n is not None else 0
+    return 0
 
 
 def refresh_conflicts(store: GraphStore, base: str = DEFAULT_BASE_IRI) -> list[Conflict]:

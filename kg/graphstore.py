@@ -148,15 +148,14 @@ class GraphStore(ABC):
         self,
         batch: Sequence[ArticleGraphs],
         *,
-        derived: Sequence[NamedNode] = (),
-        derived_quads: Sequence[Quad] = (),
+        also: str = "",
     ) -> list[Change]:
         """Replace several articles in ONE update request: all of the batch, or none of it.
 
         A batch saves a round trip per article on a server and a commit per article on
-        disk; an article given twice keeps its last version. The `derived` graphs (the
-        conflict links) are replaced by `derived_quads` in the same request, so they never
-        describe a store that does not exist.
+        disk; an article given twice keeps its last version. `also` are further update
+        operations for the same request (the conflict links of the new version), so derived
+        data never describes a store that does not exist.
         """
         last = {graphs.iris.graph.value: graphs for graphs in batch}
         drops: list[NamedNode] = []
@@ -175,8 +174,9 @@ class GraphStore(ABC):
                 drops.extend(old_names)
             # The shared graph is only added to: other articles assert the same statements.
             inserts.extend(graphs.quads)
-        if inserts or derived:
-            self.update(replace_request([*drops, *derived], [*inserts, *derived_quads]))
+        if inserts or also:
+            parts = [replace_request(drops, inserts)] if inserts else []
+            self.update(" ;\n".join([*parts, *([also] if also else [])]))
         return [decided[graphs.iris.graph.value] for graphs in batch]
 
     def replace_graphs(

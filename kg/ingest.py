@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kg import __version__
-from kg.conflicts import Conflict, conflict_quads, conflicts_graph, conflicts_with
+from kg.conflicts import Conflict, conflicts_with, link_update
 from kg.graphstore import Change, GraphStore
 from kg.mapping import DEFAULT_BASE_IRI, ArticleGraphs, article_graphs
 from kg.report import Extraction
@@ -64,17 +64,16 @@ def ingest_report(
 ) -> IngestResult:
     """Validate and store one article; raise ValidationFailed and store nothing if invalid.
 
-    With `conflicts`, the store's conflict links are recomputed and written in the same
-    update as the article: a failed write leaves neither.
+    With `conflicts`, the article's conflict links are recomputed and written in the same
+    update as the article: a failed write leaves neither. `conflicts` in the result counts
+    the article's own conflicting pairs.
     """
     graphs = build_graphs(text, report, base=base, store=store, model_version=model_version)
     validation = ensure_valid(graphs.quads, what=f"article {graphs.article.value}")
     found: list[Conflict] = []
     if conflicts:
         found = conflicts_with(store, graphs)
-        change = store.replace_articles(
-            [graphs], derived=[conflicts_graph(base)], derived_quads=conflict_quads(found, base)
-        )[0]
+        change = store.replace_articles([graphs], also=link_update(graphs, found, base))[0]
     else:
         change = store.replace_article(graphs)
     return IngestResult(

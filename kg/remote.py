@@ -414,8 +414,8 @@ class RemoteStore(GraphStore):
                 f"the SPARQL server at {url} cannot sort that far ({text[:160]}): use a smaller "
                 "OFFSET, or raise MaxSortedTopRows in virtuoso.ini"
             )
-        if status == 400 and what == "query":
-            raise QueryError(f"SPARQL query does not parse, says the server at {url}: {text}")
+        if status == 400:  # the protocol's answer to a request that does not parse
+            raise QueryError(f"SPARQL {what} does not parse, says the server at {url}: {text}")
         raise StoreError(f"the SPARQL server at {url} answered {status} to the {what}: {text}")
 
     def _check_cap(self, headers: httpx.Headers, rows: int) -> None:

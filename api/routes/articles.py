@@ -149,10 +149,11 @@ def _extract(body: ArticleIn, meta: ArticleMeta) -> tuple[str, Extraction]:
 def _store(
     store: GraphStore, text: str, report: Extraction, base: str, model: str
 ) -> tuple[Any, int]:
+    from kg.conflicts import count_conflicts
     from kg.ingest import ingest_report
 
     result = ingest_report(store, text, report, base=base, model_version=model, conflicts=True)
-    return result, result.conflicts
+    return result, count_conflicts(store, base)
 
 
 def _model_version() -> str:

@@ -8,11 +8,11 @@ import math
 import pytest
 
 from kg.conflicts import Figure, bounds, find_conflicts, refresh_conflicts, same_thing
+from kg.graphstore import GraphStore
 from kg.ingest import ingest_report
 from kg.query import with_prefixes
 from kg.report import parse_report
-from kg.store import ClaimStore
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Backend
 
 
 def fig(
@@ -85,8 +85,8 @@ def test_across_articles_only_when_about_the_same_thing_and_near_in_time() -> No
     assert find_conflicts([a, c]) == []
 
 
-def test_refresh_links_claims_and_figures() -> None:
-    store = ClaimStore()
+def test_refresh_links_claims_and_figures(backend: Backend) -> None:
+    store = backend.open()
     port = EXAMPLES / "articles" / "dev-port-strike"
     report = parse_report(port.with_name(port.name + ".facts.json").read_bytes())
     ingest_report(store, port.with_suffix(".txt").read_text(encoding="utf-8"), report)
@@ -99,3 +99,29 @@ def test_refresh_links_claims_and_figures() -> None:
         )
     )
     assert bool(asked)
+
+
+def test_links_written_with_each_article_equal_a_full_recomputation(backend: Backend) -> None:
+    """Each ingest writes only its article's links, in the same update as the article; the
+    graph of links must be what recomputing everything gives."""
+    from kg.conflicts import conflicts_graph
+
+    def links(store: GraphStore) -> set[tuple[str, str]]:
+        return {(q.subject.value, q.object.value) for q in store.quads(conflicts_graph())}
+
+    with backend.open() as store:
+        for path in sorted((EXAMPLES / "articles").glob("*.txt")):
+            report = parse_report(path.with_name(path.stem + ".facts.json").read_bytes())
+            ingest_report(store, path.read_text(encoding="utf-8"), report, conflicts=True)
+        # A second copy of the port strike, under another URL: it brings its own conflict.
+        port = EXAMPLES / "articles" / "dev-port-strike"
+        copy = parse_report(port.with_name(port.name + ".facts.json").read_bytes())
+        copy.article.url = "https://example.org/another-port-story"
+        result = ingest_report(
+            store, port.with_suffix(".txt").read_text(encoding="utf-8"), copy, conflicts=True
+        )
+        assert result.conflicts == 1
+        incremental = links(store)
+        assert incremental
+        refresh_conflicts(store)
+        assert links(store) == incremental

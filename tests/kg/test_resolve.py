@@ -6,8 +6,8 @@ import json
 
 from kg.ingest import build_graphs, ingest_report
 from kg.report import parse_report
-from kg.store import ClaimStore
 from kg.vocab import SCHEMA
+from tests.conftest import Backend
 
 
 def sheet(text: str, name: str, aliases: list[str], start: int, end: int) -> str:
@@ -28,8 +28,8 @@ def sheet(text: str, name: str, aliases: list[str], start: int, end: int) -> str
     )
 
 
-def test_alias_in_a_later_article_resolves_to_the_known_person() -> None:
-    store = ClaimStore()
+def test_alias_in_a_later_article_resolves_to_the_known_person(backend: Backend) -> None:
+    store = backend.open()
     first = "Mayor Ana Ruiz said the bridge would reopen."
     ingest_report(store, first, parse_report(sheet(first, "Ana Ruiz", ["Ruiz"], 6, 14)))
     second = "Ruiz said the tolls would stay."
@@ -38,8 +38,8 @@ def test_alias_in_a_later_article_resolves_to_the_known_person() -> None:
     assert people == {"https://claimgraph.org/id/person/ana-ruiz"}
 
 
-def test_ambiguous_name_makes_a_new_node() -> None:
-    store = ClaimStore()
+def test_ambiguous_name_makes_a_new_node(backend: Backend) -> None:
+    store = backend.open()
     for i, full in enumerate(["Ana Ruiz", "Luis Ruiz"]):
         text = f"{full} said the bridge would reopen{i}."
         ingest_report(store, text, parse_report(sheet(text, full, ["Ruiz"], 0, len(full))))
