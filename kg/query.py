@@ -59,6 +59,19 @@ _FORM = re.compile(_KEYWORD.format(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)"), re.IGNOR
 # request; with IRIs blanked, a declaration is the word and, for PREFIX, a name.
 _PROLOGUE = re.compile(r"\s*(?:(?:BASE)\s+|(?:PREFIX)\s+[\w.\-]*:\s*)+", re.IGNORECASE)
 _DATASET = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
+# pyoxigraph recurses once per nesting level, and once per element of a chain of operators
+# or of OPTIONAL, MINUS, UNION and BIND, and overflows its stack (a segmentation fault, not an
+# exception): near 3,000 nested groups, 4,000 OPTIONALs or BINDs, 8,000 `-` (pyoxigraph 0.5.13,
+# 8 MB stack). Nested collections also take time growing with the fourth power of their depth
+# (300 levels: 38 s to parse). The W3C SPARQL 1.1 test suite nests at most 5 levels and has
+# at most 24 such operators in a query.
+MAX_NESTING = 64
+MAX_OPERATORS = 2000
+_OPERATOR = re.compile(
+    _KEYWORD.format("(?:OPTIONAL|MINUS|UNION|BIND|FILTER|GRAPH|EXISTS)")
+    + r"|&&|\|\||[!=<>]=?|[-+*/{]",
+    re.IGNORECASE,
+)
 
 
 class QueryForm(Enum):
@@ -77,12 +90,32 @@ def check_query(sparql: str) -> QueryForm:
     """Refuse what must never run; return the query form of what may."""
     if not sparql.strip():
         raise QueryError("the query is empty")
+    try:
+        sparql.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A byte that is not UTF-8 (read with surrogateescape) or an unpaired \ud800 escape.
+        raise QueryError(
+            f"the query is not UTF-8 text (character {exc.start} is not a character): "
+            "save or send it as UTF-8"
+        ) from None
     bare = scrub(sparql)
     for word, reason in _FORBIDDEN.items():
         if re.search(_KEYWORD.format(word), bare, re.IGNORECASE):
             raise RefusedQuery(reason)
     if is_update(sparql):
         raise RefusedQuery("this is an update, not a query: the query interface is read-only")
+    depth = nesting(sparql)
+    if depth > MAX_NESTING:
+        raise QueryError(
+            f"the query nests {depth} levels of brackets deep, more than the {MAX_NESTING} "
+            "claimgraph accepts: flatten it"
+        )
+    operators = len(_OPERATOR.findall(bare))
+    if operators > MAX_OPERATORS:
+        raise QueryError(
+            f"the query has {operators} operators and group patterns, more than the "
+            f"{MAX_OPERATORS} claimgraph accepts: split it into smaller queries"
+        )
     return query_form(sparql)
 
 
@@ -92,6 +125,23 @@ def query_form(sparql: str) -> QueryForm:
     if m is None:
         raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return QueryForm(m.group(1).upper())
+
+
+def nesting(sparql: str) -> int:
+    """How deep the query's braces, parentheses and brackets nest, outside strings and comments.
+
+    IRIs are counted too: the lexeme pattern's idea of an IRI (`<` to `>` without spaces)
+    also covers `1<(((…)))>0`, which the parser reads as brackets.
+    """
+    code = _LEXEME.sub(lambda m: m.group(0) if m.group(0)[0] == "<" else " ", sparql)
+    depth = deepest = 0
+    for m in re.finditer(r"[{(\[\]})]", code):
+        if m.group(0) in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _first_words(bare: str) -> str:

@@ -12,6 +12,7 @@ Offsets index the article text as Python reads it (code points), end exclusive.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -332,7 +333,10 @@ def spans_outside(report: Extraction, text: str) -> list[str]:
     def check(where: str, start: int | None, end: int | None) -> None:
         if start is None or end is None:
             return
-        if end > n:
+        if end <= start:
+            # Roles' spans are optional, so their model leaves the order to this check.
+            problems.append(f"{where} span {start}-{end} is empty or reversed")
+        elif end > n:
             problems.append(
                 f"{where} span {start}-{end} ends after the article's last character ({n})"
             )
@@ -357,7 +361,7 @@ def parse_report(raw: str | bytes, *, source: str = "fact sheet") -> Extraction:
     from pydantic import ValidationError
 
     try:
-        return Extraction.model_validate_json(raw)
+        report = Extraction.model_validate_json(raw)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -365,3 +369,22 @@ def parse_report(raw: str | bytes, *, source: str = "fact sheet") -> Extraction:
             msg = str(err["msg"]).removeprefix("Value error, ")
             lines.append(f"{loc}: {msg}")
         raise FactSheetError(f"{source} is not a valid report:\n  " + "\n  ".join(lines)) from exc
+    problems = infinite_figures(report)
+    if problems:
+        raise FactSheetError(f"{source} is not a valid report:\n  " + "\n  ".join(problems))
+    return report
+
+
+def infinite_figures(report: Extraction) -> list[str]:
+    """Every figure too large to be a number (JSON's 1e999, `Infinity`), as a sentence.
+
+    An xsd:decimal has no infinity, so such a figure could never be stored; a fact sheet
+    hears it here, in its own terms, rather than from the SHACL gate.
+    """
+    problems: list[str] = []
+    for i, q in enumerate(report.quantities):
+        for key in ("value", "min_value", "max_value"):
+            figure = getattr(q, key)
+            if figure is not None and not math.isfinite(figure):
+                problems.append(f"quantities.{i}.{key}: {figure} is not a finite number")
+    return problems

@@ -34,6 +34,21 @@ def decode_article(data: bytes, *, source: str = "the article") -> str:
             f"{source} is not UTF-8 (byte {exc.start} is invalid): "
             "convert it first, e.g. `iconv -f latin1 -t utf-8`"
         ) from None
+    return check_text(text, source=source)
+
+
+def check_text(text: str, *, source: str = "the article") -> str:
+    """The checks an article's text passes however it arrives (a file, a JSON request)."""
+    if "\x00" in text:
+        raise InputError(f"{source} is binary, not text (it holds NUL characters)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # JSON can carry what UTF-8 cannot: an unpaired surrogate escape such as "\ud800".
+        raise InputError(
+            f"{source} is not valid Unicode (character {exc.start} is an unpaired surrogate): "
+            "send UTF-8 text"
+        ) from None
     if text.startswith("\ufeff"):
         # A byte-order mark would shift every offset by one against what editors show.
         raise InputError(f"{source} starts with a byte-order mark: save it as UTF-8 without BOM")
@@ -54,6 +69,10 @@ def read_facts(path: Path, text: str) -> Extraction:
         json.loads(data)
     except ValueError as exc:
         raise FactSheetError(f"fact sheet {path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise FactSheetError(
+            f"fact sheet {path} nests its JSON too deeply to be a report"
+        ) from None
     report = parse_report(data, source=f"fact sheet {path}")
     problems = mistyped_references(report) + spans_outside(report, text)
     if problems:

@@ -7,7 +7,9 @@ in the article's graph, and the shapes need both to check the classes of linked 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,22 +92,47 @@ def _term(t: object) -> rdflib.term.Node:
     raise TypeError(f"RDF-star terms are not supported here: {t!r}")
 
 
+class _IllTypedLiterals(logging.Filter):
+    """Drops rdflib's log of a literal whose lexical form its datatype does not allow.
+
+    rdflib logs each such literal with a full traceback on stderr ("Failed to convert Literal
+    lexical form"), which a user would take for a crash; the shapes' sh:datatype reports the
+    same literal as a violation, with its node and path.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+@contextmanager
+def _quiet_ill_typed() -> Iterator[None]:
+    logger = logging.getLogger("rdflib.term")
+    quiet = _IllTypedLiterals()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def to_rdflib(items: Iterable[Quad | Triple]) -> rdflib.Graph:
     """The union of the quads' graphs as one rdflib graph (what the shapes see)."""
     g = rdflib.Graph()
-    for q in items:
-        g.add((_term(q.subject), _term(q.predicate), _term(q.object)))
+    with _quiet_ill_typed():
+        for q in items:
+            g.add((_term(q.subject), _term(q.predicate), _term(q.object)))
     return g
 
 
 def validate_graph(data: rdflib.Graph) -> ValidationReport:
-    conforms, results, _ = shacl_validate(
-        data,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        advanced=True,  # SHACL-SPARQL constraints
-        allow_warnings=True,
-    )
+    with _quiet_ill_typed():
+        conforms, results, _ = shacl_validate(
+            data,
+            shacl_graph=shapes_graph(),
+            inference="none",
+            advanced=True,  # SHACL-SPARQL constraints
+            allow_warnings=True,
+        )
     # Top-level results only: a failed sh:node also reports its nested detail results.
     violations = [_violation(results, r, data) for r in results.objects(None, SH.result)]
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))

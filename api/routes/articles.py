@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, model_validator
 from api.routes import models as m
 from api.routes.common import (
     EngineDep,
+    JsonBodyRoute,
     Limit,
     Offset,
     Writer,
@@ -33,10 +34,10 @@ from api.routes.common import (
 from kg.errors import FactSheetError, InputError, ValidationFailed
 from kg.graphstore import GraphStore
 from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
-from kg.textio import MAX_ARTICLE_BYTES
+from kg.textio import MAX_ARTICLE_BYTES, check_text
 from kg.vocab import SCHEMA
 
-router = APIRouter(tags=["articles"])
+router = APIRouter(tags=["articles"], route_class=JsonBodyRoute)
 _EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-extract")
 
 
@@ -88,6 +89,8 @@ async def post_article(body: ArticleIn, engine: EngineDep, _: Writer) -> JSONRes
     )
     loop = asyncio.get_running_loop()
     try:
+        # The checks a file passes in `claimgraph ingest`: not binary, Unicode, not empty.
+        check_text(body.text if body.text is not None else body.html or "")
         if body.facts is not None:
             assert body.text is not None
             text, report, model = body.text, _fact_sheet(body.facts, body.text, meta), "fact sheet"

@@ -16,7 +16,17 @@ from pydantic import Field
 
 from api.engine import Engine
 from api.routes import models as m
-from api.routes.common import EngineDep, Limit, Offset, Writer, base_iri, page, select, v
+from api.routes.common import (
+    EngineDep,
+    JsonBodyRoute,
+    Limit,
+    Offset,
+    Writer,
+    base_iri,
+    page,
+    select,
+    v,
+)
 from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
@@ -26,7 +36,7 @@ from kg.factcheck.rdf import review_iri
 from kg.graphstore import GraphStore
 from kg.vocab import CG, SCHEMA
 
-router = APIRouter(tags=["fact-checks"])
+router = APIRouter(tags=["fact-checks"], route_class=JsonBodyRoute)
 
 EXAMPLE = {
     "@context": "https://schema.org",

@@ -17,7 +17,9 @@ import datetime as dt
 import gzip
 import html.parser
 import json
+import math
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -138,7 +140,7 @@ def _local(key: str) -> str:
 
 def _types(node: dict[str, Any]) -> set[str]:
     t = node.get("@type", [])
-    return {_local(str(x)) for x in (t if isinstance(t, list) else [t])}
+    return {_local(x) for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 
 def _get(node: dict[str, Any], name: str) -> Any:
@@ -161,7 +163,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("@value", _get(value, "name"))
         value = _first(value)
-    if value is None:
+    # A text is a string or a number; anything else is garbage, not a name to print.
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return None
     s = str(value).strip()
     return s or None
@@ -180,12 +183,14 @@ def _number(value: Any) -> float | None:
     value = _first(value)
     if isinstance(value, dict):
         value = value.get("@value")
-    if isinstance(value, bool) or value is None:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return None
     try:
-        return float(str(value).strip().replace(",", "."))
-    except ValueError:
+        number = float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
         return None
+    # NaN and infinities (`1e999`, "Infinity") are no rating: xsd:decimal has neither.
+    return number if math.isfinite(number) else None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -258,28 +263,63 @@ def review_from_jsonld(node: dict[str, Any]) -> FactCheck | None:
 
 
 def _walk(node: Any, result: ReadResult) -> Iterator[FactCheck]:
-    if isinstance(node, list):
-        for x in node:
-            yield from _walk(x, result)
-        return
-    if not isinstance(node, dict):
-        return
-    types = _types(node)
-    if "ClaimReview" in types:
-        review = review_from_jsonld(node)
-        if review is None:
-            result.skipped.append("a ClaimReview without a URL or a claim")
-        else:
-            yield review
-        return
-    if "MediaReview" in types:
-        result.skipped.append("a MediaReview (media are not claims)")
-        return
-    # Reviews sit in @graph, DataFeed items, mainEntity or any nested object; the context
-    # is a name, never data.
-    for key, value in node.items():
-        if key != "@context" and isinstance(value, (dict, list)):
-            yield from _walk(value, result)
+    """Every ClaimReview in the JSON, in document order.
+
+    Depth first with a stack of its own: JSON nests as deep as its parser allows, which is
+    deeper than Python's recursion limit leaves to a recursive walk.
+    """
+    stack: list[Iterator[Any]] = [iter([node])]
+    while stack:
+        node = next(stack[-1], _END)
+        if node is _END:
+            stack.pop()
+            continue
+        if isinstance(node, list):
+            stack.append(iter(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        types = _types(node)
+        if "ClaimReview" in types:
+            review = review_from_jsonld(node)
+            if review is None:
+                result.skipped.append("a ClaimReview without a URL or a claim")
+            elif _sound(review, result):
+                yield review
+            continue
+        if "MediaReview" in types:
+            result.skipped.append("a MediaReview (media are not claims)")
+            continue
+        # Reviews sit in @graph, DataFeed items, mainEntity or any nested object; the
+        # context is a name, never data.
+        stack.append(
+            iter([v for k, v in node.items() if k != "@context" and isinstance(v, (dict, list))])
+        )
+
+
+_END = object()
+
+
+def _sound(review: FactCheck, result: ReadResult) -> bool:
+    """Whether every text of the review can be stored; if not, it is passed over, with why.
+
+    JSON can carry what no RDF literal can hold: an unpaired surrogate escape ("\\ud800").
+    """
+    texts = [v for v in vars(review).values() if isinstance(v, str)]
+    texts += list(review.appearances)
+    if review.rating is not None and review.rating.label:
+        texts.append(review.rating.label)
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            where = review.url.encode("utf-8", "backslashreplace").decode("utf-8")
+            result.skipped.append(
+                f"the ClaimReview {where} has text that is not Unicode "
+                "(an unpaired surrogate escape such as \\ud800)"
+            )
+            return False
+    return True
 
 
 def reviews_from_json(data: Any) -> ReadResult:
@@ -298,16 +338,20 @@ def _from_google(claims: list[Any], result: ReadResult) -> Iterator[FactCheck]:
         if not isinstance(c, dict):
             continue
         text = _text(c.get("text"))
-        for r in c.get("claimReview") or []:
-            if not isinstance(r, dict) or not r.get("url") or not text:
+        found_reviews = c.get("claimReview")
+        if isinstance(found_reviews, dict):
+            found_reviews = [found_reviews]
+        for r in found_reviews if isinstance(found_reviews, list) else []:
+            url = _iri(r.get("url")) if isinstance(r, dict) else None
+            if not isinstance(r, dict) or not url or not text:
                 result.skipped.append("a Fact Check Tools review without a URL or a claim")
                 continue
             found = r.get("publisher")
             publisher: dict[str, Any] = found if isinstance(found, dict) else {}
             rating = Rating(label=_text(r.get("textualRating")))
             site = _text(publisher.get("site"))
-            yield FactCheck(
-                url=str(r["url"]),
+            review = FactCheck(
+                url=url,
                 claim_reviewed=text,
                 headline=_text(r.get("title")),
                 date_published=_date(r.get("reviewDate")),
@@ -319,6 +363,8 @@ def _from_google(claims: list[Any], result: ReadResult) -> Iterator[FactCheck]:
                 claim_date=_date(c.get("claimDate")),
                 language=_text(r.get("languageCode")),
             )
+            if _sound(review, result):
+                yield review
 
 
 class _JsonLdScripts(html.parser.HTMLParser):
@@ -353,6 +399,9 @@ def reviews_from_html(page: str) -> ReadResult:
             data = json.loads(block)
         except ValueError as exc:
             result.skipped.append(f"JSON-LD block {i + 1} is not JSON ({exc})")
+            continue
+        except RecursionError:
+            result.skipped.append(f"JSON-LD block {i + 1} nests its JSON too deeply to read")
             continue
         part = reviews_from_json(data)
         result.reviews.extend(part.reviews)
@@ -402,29 +451,29 @@ def reviews_from_rdf(data: bytes, fmt: str) -> ReadResult:
                 else:
                     own = Rating(
                         label=str(label) if label is not None else None,
-                        value=float(value) if value is not None else None,
+                        value=_float(value),
                         best=_float(one(r, s.bestRating)),
                         worst=_float(one(r, s.worstRating)),
                     )
             author = one(review, s.author)
             item_author = one(item, s.author) if item is not None else None
-            result.reviews.append(
-                FactCheck(
-                    url=str(url),
-                    claim_reviewed=str(claim),
-                    headline=_str(one(review, s.headline)),
-                    date_published=_date(_str(one(review, s.datePublished))),
-                    publisher=_str(one(author, s.name)) if author is not None else None,
-                    publisher_url=_str(one(author, s.url)) if author is not None else None,
-                    rating=own,
-                    verdict=normalised or normalise_verdict(own),
-                    claimant=_str(one(item_author, s.name)) if item_author is not None else None,
-                    claim_date=_date(_str(one(item, s.datePublished))) if item else None,
-                    appearances=tuple(sorted(str(a) for a in g.objects(item, s.citation)))
-                    if item is not None
-                    else (),
-                )
+            found = FactCheck(
+                url=str(url),
+                claim_reviewed=str(claim),
+                headline=_str(one(review, s.headline)),
+                date_published=_date(_str(one(review, s.datePublished))),
+                publisher=_str(one(author, s.name)) if author is not None else None,
+                publisher_url=_str(one(author, s.url)) if author is not None else None,
+                rating=own,
+                verdict=normalised or normalise_verdict(own),
+                claimant=_str(one(item_author, s.name)) if item_author is not None else None,
+                claim_date=_date(_str(one(item, s.datePublished))) if item else None,
+                appearances=tuple(sorted(str(a) for a in g.objects(item, s.citation)))
+                if item is not None
+                else (),
             )
+            if _sound(found, result):
+                result.reviews.append(found)
     return result
 
 
@@ -434,9 +483,10 @@ def _str(value: Any) -> str | None:
 
 def _float(value: Any) -> float | None:
     try:
-        return None if value is None else float(value)
-    except ValueError:
+        number = None if value is None else float(value)
+    except (ValueError, TypeError, OverflowError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 # -------------------------------------------------------------------- files
@@ -461,7 +511,7 @@ def read_path(path: Path) -> ReadResult:
         raw = path.read_bytes()
         if path.suffix == ".gz":
             raw = gzip.decompress(raw)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read {path}: {exc}") from None
     if kind == "html":
         return reviews_from_html(raw.decode("utf-8", errors="replace"))
@@ -471,6 +521,8 @@ def read_path(path: Path) -> ReadResult:
         data = json.loads(raw)
     except ValueError as exc:
         raise InputError(f"{path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path} nests its JSON too deeply to read") from None
     return reviews_from_json(data)
 
 
