@@ -448,7 +448,10 @@ def _query_text(sparql: str | None, file: Path | None) -> str:
     if sparql == "-" or sparql is None:
         if sparql is None and sys.stdin.isatty():
             raise QueryError("give a query, --file FILE, or - to read it from stdin")
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"the query on stdin is not UTF-8 text: {exc}") from None
     return sparql
 
 

@@ -954,11 +954,6 @@ def test_ingest_refuses_a_figure_beyond_floats_quietly(
     assert not [r for r in caplog.records if r.exc_info], caplog.text[:2000]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/extract/numbers.py `numeral_value` turns a numeral beyond a float's range "
-    "into inf, and `extract --format json` prints it as Infinity, which is not JSON",
-)
 def test_extract_a_figure_beyond_floats(cg: Claimgraph, files: Files) -> None:
     path = files.write("article.txt", BEYOND_FLOATS.encode())
     run = cg("extract", str(path), "--format", "json")
@@ -967,11 +962,6 @@ def test_extract_a_figure_beyond_floats(cg: Claimgraph, files: Files) -> None:
     parse_report(json.dumps(report))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/cli.py `_query_text` reads stdin with the locale's strict decoder, so a "
-    "UnicodeDecodeError escapes (with LANG=en_US.UTF-8, or PYTHONIOENCODING=utf-8:strict)",
-)
 def test_undecodable_stdin(cg: Claimgraph) -> None:
     """`query -` with bytes that are not UTF-8 on stdin: a message, as for `--file`."""
     run = cg("query", "-", input=b'SELECT * { ?s ?p "\xff" }')

@@ -21,7 +21,6 @@ from pydantic import BaseModel, Field, model_validator
 from api.routes import models as m
 from api.routes.common import (
     EngineDep,
-    JsonBodyRoute,
     Limit,
     Offset,
     Writer,
@@ -37,7 +36,7 @@ from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report
 from kg.textio import MAX_ARTICLE_BYTES, check_text
 from kg.vocab import SCHEMA
 
-router = APIRouter(tags=["articles"], route_class=JsonBodyRoute)
+router = APIRouter(tags=["articles"])
 _EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-extract")
 
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode, urlparse
 
-from fastapi import Depends, HTTPException, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
+from fastapi import Depends, HTTPException, Query, Request
 from pyoxigraph import Literal, NamedNode
 
 from api.engine import Engine, get_engine
@@ -178,31 +174,6 @@ def page(
 
 def quote_id(ident: str) -> str:
     return quote(ident, safe="/:")
-
-
-# -- JSON bodies ------------------------------------------------------------------------
-
-
-class JsonBodyRoute(APIRoute):
-    """A route whose 422 for an invalid JSON body can always be written.
-
-    FastAPI's own 422 echoes the input as UTF-8, and an input holding an unpaired surrogate
-    escape ("\\ud800", which JSON allows and pydantic refuses) cannot be encoded: the client
-    got a 500. JSON's own escapes carry any input back. Routers that take JSON bodies use
-    this class (`APIRouter(route_class=JsonBodyRoute)`).
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handle(request)
-            except RequestValidationError as exc:
-                body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
-                return Response(body, status_code=422, media_type="application/json")
-
-        return route
 
 
 # -- writes -----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import (
     EngineDep,
-    JsonBodyRoute,
     Limit,
     Offset,
     Writer,
@@ -36,7 +35,7 @@ from kg.factcheck.rdf import review_iri
 from kg.graphstore import GraphStore
 from kg.vocab import CG, SCHEMA
 
-router = APIRouter(tags=["fact-checks"], route_class=JsonBodyRoute)
+router = APIRouter(tags=["fact-checks"])
 
 EXAMPLE = {
     "@context": "https://schema.org",

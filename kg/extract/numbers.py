@@ -6,6 +6,7 @@ the rest of the quantity rules. Everything here is a pure function of strings.
 
 from __future__ import annotations
 
+import math
 import re
 
 UNITS: dict[str, int] = {
@@ -84,10 +85,10 @@ def numeral_value(text: str) -> float | None:
         return None
     value = float(m.group("num").replace(",", ""))
     suffix = m.group("suf")
-    if not suffix:
-        return value
-    scale = SCALE_SUFFIXES.get(suffix)
-    return value * scale if scale else None
+    scale = SCALE_SUFFIXES.get(suffix) if suffix else 1
+    if not scale or not math.isfinite(value * scale):
+        return None  # beyond a float: no count anyone reports
+    return value * scale
 
 
 def is_number_word(word: str) -> bool:
