@@ -51,14 +51,15 @@ def known_entities(
     # joined to `?e a ?cls` first made the engine scan every entity of the class, so the
     # cost per article grew with the store (1.3 s at 4,000 articles; bench/SCALE.md).
     blocks = []
-    for cls, label, kind in wanted:
+    for cls_iri, label, kind in wanted:
         lit = _sparql_string(label)
         binds = (
-            f"BIND (<{cls}> AS ?cls) BIND ({lit} AS ?label) BIND ({_sparql_string(kind)} AS ?kind)"
+            f"BIND (<{cls_iri}> AS ?cls) BIND ({lit} AS ?label) "
+            f"BIND ({_sparql_string(kind)} AS ?kind)"
         )
-        blocks.append(f"{{ ?e {SCHEMA.name} {lit} . ?e a <{cls}> . {binds} }}")
+        blocks.append(f"{{ ?e {SCHEMA.name} {lit} . ?e a <{cls_iri}> . {binds} }}")
         if kind == "name":  # a stored alias matches only a full name, never another alias
-            blocks.append(f"{{ ?e {SCHEMA.alternateName} {lit} . ?e a <{cls}> . {binds} }}")
+            blocks.append(f"{{ ?e {SCHEMA.alternateName} {lit} . ?e a <{cls_iri}> . {binds} }}")
     query = (
         "SELECT DISTINCT ?cls ?label ?kind ?e WHERE { "
         + " UNION ".join(blocks)
