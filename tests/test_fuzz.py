@@ -735,17 +735,6 @@ def nothing_connected(listener: socket.socket) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def listener() -> Iterator[socket.socket]:
-    """A loopback port that records whether anything connects to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
 @contextmanager
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A work directory in memory where the machine has one (/dev/shm), else under tmp.

@@ -59,16 +59,6 @@ JSON_BODY = {**AUTH, "content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def listener() -> Iterator[socket.socket]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-@pytest.fixture(scope="module")
 def fuzz_server(example_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The example store behind a server that takes writes, its store in memory if it can."""
     with (
