@@ -156,8 +156,8 @@ class RemoteStore(GraphStore):
             # before ours, rather than hang up first and leave it working.
             fields.append(("timeout", str(max(int(timeout * 900), 1))))
             wait = timeout + 2.0
-        body, headers = self._post(
-            self.endpoints.query, fields, RESULTS_JSON if tabular else N_TRIPLES, wait
+        body, headers = self._send(
+            "POST", self.endpoints.query, fields, RESULTS_JSON if tabular else N_TRIPLES, wait
         )
         if tabular:
             try:
@@ -182,7 +182,8 @@ class RemoteStore(GraphStore):
     def update(self, request: str) -> None:
         if self.read_only:
             raise StoreError("this command only reads: the store was opened read-only")
-        self._post(self.endpoints.update_url, [("update", request)], "*/*", None, update=True)
+        fields = [("update", request)]
+        self._send("POST", self.endpoints.update_url, fields, "*/*", None, update=True)
         if not self._union_checked:
             self._check_union_default()
 
@@ -317,17 +318,6 @@ class RemoteStore(GraphStore):
             )
         for t in triples:
             yield Quad(t.subject, t.predicate, t.object, graph)
-
-    def _post(
-        self,
-        url: str,
-        fields: list[tuple[str, str]],
-        accept: str,
-        timeout: float | None,
-        *,
-        update: bool = False,
-    ) -> tuple[bytes, httpx.Headers]:
-        return self._send("POST", url, fields, accept, timeout, update=update)
 
     def _send(
         self,

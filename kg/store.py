@@ -172,7 +172,8 @@ class ClaimStore(GraphStore):
                 with contextlib.suppress(OSError):
                     self._store.flush()
             del self._store
-            gc.collect()
+            if self.path is not None:  # a store in memory holds no lock to release
+                gc.collect()
 
 
 def _explain_open_error(path: Path | None, exc: Exception, failed: str | None = None) -> str:

@@ -69,11 +69,12 @@ class SparqlServer:
         return env
 
     def graphs(self) -> set[str]:
-        r = self._client().post(
-            self.endpoints.query,
-            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-            headers={"Accept": "application/sparql-results+json"},
-        )
+        with self._client() as client:
+            r = client.post(
+                self.endpoints.query,
+                data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                headers={"Accept": "application/sparql-results+json"},
+            )
         r.raise_for_status()
         return {b["g"]["value"] for b in r.json()["results"]["bindings"]}
 
@@ -82,7 +83,8 @@ class SparqlServer:
         mine = sorted(self.graphs() - self.system_graphs)
         if mine:
             request = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in mine)
-            r = self._client().post(self.endpoints.update_url, data={"update": request})
+            with self._client() as client:
+                r = client.post(self.endpoints.update_url, data={"update": request})
             r.raise_for_status()
 
     def _client(self) -> httpx.Client:
