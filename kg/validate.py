@@ -1,8 +1,13 @@
 """The SHACL gate: every write passes here first, and a refusal says what to fix.
 
-pyshacl works on rdflib graphs, so the quads (pyoxigraph terms) are converted once, as
-the union of the article's graphs: a claim's proposition graph refers to entities typed
-in the article's graph, and the shapes need both to check the classes of linked nodes.
+pyshacl checks SHACL Core on rdflib graphs, so the quads (pyoxigraph terms) are converted
+once, as the union of the article's graphs: a claim's proposition graph refers to entities
+typed in the article's graph, and the shapes need both to check the classes of linked nodes.
+
+The shapes' SHACL-SPARQL constraints are evaluated here, by Oxigraph, not by pyshacl:
+rdflib parsed the constraint's query again for every article and joined in Python, a third
+of each article's validation (bench/SCALE.md). They follow SHACL §5: the query runs once
+per focus node with `$this` pre-bound, and each solution is a result.
 """
 
 from __future__ import annotations
@@ -13,11 +18,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    Store,
+    Triple,
+    Variable,
+)
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from kg.errors import ValidationFailed
 from kg.resources import shapes_paths
@@ -27,6 +43,8 @@ _NIF_ANCHOR = rdflib.URIRef(NIF.anchorOf.value)
 _SCHEMA_TEXT = rdflib.URIRef(SCHEMA.text.value)
 _SCHEMA_NAME = rdflib.URIRef(SCHEMA.name.value)
 _SURFACE = rdflib.URIRef(CG.surfaceText.value)
+_XSD_STRING = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#string")
+_THIS = Variable("this")
 
 
 @dataclass(frozen=True)
@@ -68,16 +86,78 @@ class ValidationReport:
         return "\n".join(v.line() for v in self.violations)
 
 
+@dataclass(frozen=True)
+class _SelectConstraint:
+    """A node shape's `sh:sparql` SELECT constraint, ready for Oxigraph."""
+
+    targets: tuple[NamedNode, ...]  # sh:targetClass
+    query: str  # with the PREFIX declarations of its sh:prefixes
+    message: str | None
+    severity: str
+
+
+@dataclass(frozen=True)
+class _Gate:
+    shapes: rdflib.Graph  # all of them, as written
+    core: rdflib.Graph  # without the SPARQL constraints: what pyshacl checks
+    sparql: tuple[_SelectConstraint, ...]
+
+
+class UnsupportedShape(ValueError):
+    """A SHACL-SPARQL form the gate does not evaluate; refused when the shapes load, so that
+    no check is silently skipped."""
+
+
 @lru_cache(maxsize=4)
-def _shapes(paths: tuple[Path, ...]) -> rdflib.Graph:
-    g = rdflib.Graph()
+def _gate(paths: tuple[Path, ...]) -> _Gate:
+    shapes = rdflib.Graph()
     for p in paths:
-        g.parse(p, format="turtle")
-    return g
+        shapes.parse(p, format="turtle")
+    core = rdflib.Graph()
+    for triple in shapes:
+        core.add(triple)
+    sparql = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        sparql.append(_select_constraint(shapes, shape, constraint))
+        core.remove((shape, SH.sparql, constraint))
+    return _Gate(shapes, core, tuple(sparql))
+
+
+def _select_constraint(
+    shapes: rdflib.Graph, shape: rdflib.term.Node, constraint: rdflib.term.Node
+) -> _SelectConstraint:
+    where = f"the SPARQL constraint of {shape}"
+    if (shape, SH.path, None) in shapes:
+        raise UnsupportedShape(f"{where}: only node shapes may hold SPARQL constraints here")
+    if (shape, SH.targetNode, None) in shapes or (shape, SH.targetSubjectsOf, None) in shapes:
+        raise UnsupportedShape(f"{where}: target it with sh:targetClass")
+    if (shape, SH.targetObjectsOf, None) in shapes:
+        raise UnsupportedShape(f"{where}: target it with sh:targetClass")
+    select = shapes.value(constraint, SH.select)
+    if not isinstance(select, rdflib.Literal):
+        raise UnsupportedShape(f"{where}: it needs an sh:select query")
+    if "$currentShape" in select or "$shapesGraph" in select:
+        raise UnsupportedShape(f"{where}: $currentShape and $shapesGraph are not bound here")
+    if shapes.value(constraint, SH.deactivated) == rdflib.Literal(True):
+        return _SelectConstraint((), "", None, "Violation")
+    prologue = ""
+    for owner in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(owner, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            prologue += f"PREFIX {prefix}: <{namespace}>\n"
+    message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
+    severity = shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity)
+    return _SelectConstraint(
+        targets=tuple(NamedNode(str(c)) for c in shapes.objects(shape, SH.targetClass)),
+        query=prologue + str(select),
+        message=str(message) if message is not None else None,
+        severity=str(severity or SH.Violation).rsplit("#", 1)[-1],
+    )
 
 
 def shapes_graph() -> rdflib.Graph:
-    return _shapes(tuple(shapes_paths()))
+    return _gate(tuple(shapes_paths())).shapes
 
 
 def _term(t: object) -> rdflib.term.Node:
@@ -124,23 +204,84 @@ def to_rdflib(items: Iterable[Quad | Triple]) -> rdflib.Graph:
     return g
 
 
+def _oxigraph_term(t: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
+    if isinstance(t, rdflib.URIRef):
+        return NamedNode(str(t))
+    if isinstance(t, rdflib.BNode):
+        return BlankNode(str(t))
+    if isinstance(t, rdflib.Literal):
+        if t.language:
+            return Literal(str(t), language=t.language)
+        return Literal(str(t), datatype=NamedNode(str(t.datatype or _XSD_STRING)))
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
 def validate_graph(data: rdflib.Graph) -> ValidationReport:
-    with _quiet_ill_typed():
-        conforms, results, _ = shacl_validate(
-            data,
-            shacl_graph=shapes_graph(),
-            inference="none",
-            advanced=True,  # SHACL-SPARQL constraints
-            allow_warnings=True,
-        )
-    # Top-level results only: a failed sh:node also reports its nested detail results.
-    violations = [_violation(results, r, data) for r in results.objects(None, SH.result)]
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return ValidationReport(conforms=bool(conforms), violations=violations)
+    triples = Store()
+    triples.extend(
+        Quad(_oxigraph_term(s), _oxigraph_term(p), _oxigraph_term(o), DefaultGraph())  # type: ignore[arg-type]
+        for s, p, o in data
+    )
+    return _validate(data, triples)
 
 
 def validate_quads(quads: Iterable[Quad | Triple]) -> ValidationReport:
-    return validate_graph(to_rdflib(quads))
+    items = list(quads)
+    triples = Store()
+    triples.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in items)
+    return _validate(to_rdflib(items), triples)
+
+
+def _validate(data: rdflib.Graph, triples: Store) -> ValidationReport:
+    """SHACL Core by pyshacl on `data`; SHACL-SPARQL by Oxigraph on `triples` (the same)."""
+    gate = _gate(tuple(shapes_paths()))
+    with _quiet_ill_typed():
+        conforms, results, _ = shacl_validate(
+            data, shacl_graph=gate.core, inference="none", allow_warnings=True
+        )
+    # Top-level results only: a failed sh:node also reports its nested detail results.
+    violations = [_violation(results, r, data) for r in results.objects(None, SH.result)]
+    for constraint in gate.sparql:
+        violations.extend(_sparql_results(constraint, triples, data))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    conforms = bool(conforms) and all(v.severity != "Violation" for v in violations)
+    return ValidationReport(conforms=conforms, violations=violations)
+
+
+def _solutions(store: Store, query: str, substitutions: dict[Variable, Any]) -> QuerySolutions:
+    result = store.query(query, substitutions=substitutions)
+    assert isinstance(result, QuerySolutions), "a SHACL-SPARQL constraint is a SELECT"
+    return result
+
+
+def _sparql_results(
+    constraint: _SelectConstraint, triples: Store, data: rdflib.Graph
+) -> list[Violation]:
+    """SHACL §5.3: one result per solution, `$this` pre-bound to each focus node."""
+    out = []
+    for target in constraint.targets:
+        instances = f"SELECT DISTINCT ?n WHERE {{ ?n <{RDF.type}>/<{RDFS.subClassOf}>* {target} }}"
+        for (node,) in _solutions(triples, instances, {}):
+            solutions = _solutions(triples, constraint.query, {_THIS: node})
+            for row in solutions:
+                bound = {v.value: row[v] for v in solutions.variables if row[v] is not None}
+                value = bound.get("value", node)
+                path = bound.get("path")
+                message = constraint.message or "SPARQL constraint not satisfied"
+                for name, term in bound.items():
+                    for sigil in "?$":
+                        message = message.replace("{" + sigil + name + "}", term.value)
+                out.append(
+                    Violation(
+                        severity=constraint.severity,
+                        focus=node.value,
+                        path=path.value if path is not None else None,
+                        value=value.value,
+                        message=message,
+                        text=_said(data, _term(value)),
+                    )
+                )
+    return out
 
 
 def ensure_valid(quads: Iterable[Quad | Triple], *, what: str = "the data") -> ValidationReport:
