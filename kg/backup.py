@@ -17,13 +17,12 @@ new one, not a mixture.
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 from pathlib import Path
 
 from kg.errors import InputError, StoreError, explain_refused_write, refused_write
-from kg.store import ClaimStore
+from kg.store import ClaimStore, open_for_reading
 
 
 def _generations(store_path: Path) -> list[Path]:
@@ -44,7 +43,7 @@ def backup(store_path: Path, target: Path) -> tuple[str, int]:
     if not store_path.exists():
         raise StoreError(f"no store at {store_path}")
     try:
-        with _open_source(store_path) as store:
+        with open_for_reading(store_path) as store:
             store.backup(target)
         return "the store", _quads_in(target)
     except StoreError as exc:
@@ -67,42 +66,6 @@ def backup(store_path: Path, target: Path) -> tuple[str, int]:
                 lead = f"could not back up the store into {target}"
                 raise StoreError(_copy_failed(lead, exc)) from None
     raise StoreError("the server kept retiring its checkpoints during the copy: try again")
-
-
-def _open_source(store_path: Path) -> ClaimStore:
-    """The store read-write, so that the checkpoint holds its latest writes; or read-only when
-    this process may not write it and no other process holds it (RocksDB leaves reading a store
-    that another process writes undefined)."""
-    try:
-        return ClaimStore(store_path)
-    except StoreError as exc:
-        if exc.__cause__ is None or refused_write(exc.__cause__) is None:
-            raise
-        held = _held_elsewhere(store_path)
-        if held is None:
-            raise
-        if held:
-            raise StoreError(f"the store at {store_path} is in use by another process") from None
-        return ClaimStore(store_path, read_only=True)
-
-
-def _held_elsewhere(store_path: Path) -> bool | None:
-    """Whether another process holds the store's lock (RocksDB's fcntl lock on LOCK), found
-    without writing anything: a shared lock is refused while another process has it; None
-    when the lock file cannot be read."""
-    try:
-        lock = (store_path / "LOCK").open("rb")
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return None
-    with lock:
-        try:
-            fcntl.lockf(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.lockf(lock, fcntl.LOCK_UN)
-    return False
 
 
 def _copy_failed(lead: str, exc: OSError, *, store: bool = False) -> str:

@@ -430,7 +430,7 @@ def query(
 
     def run() -> None:
         text = _query_text(sparql, file)
-        with open_store() as store:
+        with open_store(read_only=True) as store:
             _, result = run_query(store, text)
             out = sys.stdout.buffer
             write_result(result, format.value, out)
@@ -480,7 +480,7 @@ def export(
 
     def run() -> None:
         fmt = GRAPH_FORMATS[format.value]
-        with open_store() as store:
+        with open_store(read_only=True) as store:
             sink = output.open("wb") if output else sys.stdout.buffer
             try:
                 if article is not None:
@@ -541,7 +541,7 @@ def validate(
                 union.add((s, p, o))
             report = validate_graph(union)
         else:
-            with open_store() as store:
+            with open_store(read_only=True) as store:
                 report = validate_quads(store.quads())
         typer.echo(report.text())
         if report.errors:
@@ -555,7 +555,7 @@ def stats() -> None:
     """Counts of quads, graphs, articles, claims and entities in the store."""
 
     def run() -> None:
-        with open_store() as store:
+        with open_store(read_only=True) as store:
             s = store.stats()
         typer.echo(
             f"store {state.config.describe()}\n"

@@ -261,13 +261,19 @@ class StoreConfig:
 
 
 def open_store(config: StoreConfig, *, read_only: bool = False) -> GraphStore:
-    """The store `config` names: embedded at `path`, or a SPARQL server."""
+    """The store `config` names: embedded at `path`, or a SPARQL server.
+
+    `read_only` is for commands that only read: they then work on a store this process may
+    not write (kg.store.open_for_reading), and a server refuses their updates.
+    """
     if config.endpoints is not None:
         from kg.remote import RemoteStore
 
         return RemoteStore(config.endpoints, read_only=read_only)
-    from kg.store import ClaimStore
+    from kg.store import ClaimStore, open_for_reading
 
+    if read_only and config.path is not None:
+        return open_for_reading(config.path)
     return ClaimStore(config.path, read_only=read_only)
 
 

@@ -9,6 +9,7 @@ version, never half of each.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ __all__ = [
     "StoreStats",
     "Triples",
     "default_store_path",
+    "open_for_reading",
     "write_quads",
 ]
 
@@ -174,6 +176,44 @@ class ClaimStore(GraphStore):
             del self._store
             if self.path is not None:  # a store in memory holds no lock to release
                 gc.collect()
+
+
+def open_for_reading(store_path: Path) -> ClaimStore:
+    """The store for a command that only reads it: read-write, which takes RocksDB's lock (so a
+    running server is found and named, and a checkpoint holds the latest writes); or read-only
+    when this process may not write it (a read-only mount, another user's files) and no other
+    process holds it, since RocksDB leaves reading a store that another process writes
+    undefined."""
+    try:
+        return ClaimStore(store_path)
+    except StoreError as exc:
+        if exc.__cause__ is None or refused_write(exc.__cause__) is None:
+            raise
+        held = _held_elsewhere(store_path)
+        if held is None:
+            raise
+        if held:
+            raise StoreError(f"the store at {store_path} is in use by another process") from None
+        return ClaimStore(store_path, read_only=True)
+
+
+def _held_elsewhere(store_path: Path) -> bool | None:
+    """Whether another process holds the store's lock (RocksDB's fcntl lock on LOCK), found
+    without writing anything: a shared lock is refused while another process has it; None
+    when the lock file cannot be read."""
+    try:
+        lock = (store_path / "LOCK").open("rb")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+    with lock:
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(lock, fcntl.LOCK_UN)
+    return False
 
 
 def _explain_open_error(path: Path | None, exc: Exception, failed: str | None = None) -> str:

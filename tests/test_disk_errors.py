@@ -243,6 +243,28 @@ def test_read_only_store_backs_up_but_not_into_itself(
     assert not (where / "inside").exists() and export(store) == before
 
 
+def test_read_only_store_is_read(
+    read_only_prefix: Callable[[Path], list[str]], ro_workspace: tuple[Path, bytes, Path]
+) -> None:
+    """The commands that only read work on a store that cannot be written: its export is the
+    one made before the mount, and stats, a query and validation answer from it."""
+    where, before, _ = ro_workspace
+    store, prefix = where / "store", read_only_prefix(where)
+    r = run_process(prefix, store, "export", "--format", "nquads")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.encode() == before
+    r = run_process(prefix, store, "stats")
+    assert r.exit_code == 0, r.stderr
+    quads = len(before.splitlines())
+    assert f"{quads:,}" in r.stdout or str(quads) in r.stdout, r.stdout
+    r = run_process(prefix, store, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert r.exit_code == 0 and r.crash is None, r.stderr
+    r = run_process(prefix, store, "validate")
+    assert r.exit_code == 0, r.stderr + r.stdout
+    assert "conforms" in r.stdout
+    assert export(store) == before
+
+
 def test_read_only_store_serve(
     read_only_prefix: Callable[[Path], list[str]], ro_workspace: tuple[Path, bytes, Path]
 ) -> None:
