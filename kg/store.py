@@ -41,6 +41,11 @@ __all__ = [
 ]
 
 DEFAULT_STORE = Path(".claimgraph") / "store"
+# Oxigraph sizes RocksDB's write buffers for bulk work (up to 128 MB for each of its dozen
+# column families), so a long ingest that never flushes holds up to about 1.5 GB in memory
+# (bench/SCALE.md: peak RSS 715 MB at 1,000 articles, 1.6 GB at 4,000). Flushing after this
+# much update text (about 150,000 quads) bounds them near a tenth of that.
+FLUSH_AFTER_BYTES = 32 * 1024 * 1024
 STORE_ENV = "CLAIMGRAPH_STORE"
 
 
@@ -55,6 +60,7 @@ class ClaimStore(GraphStore):
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._unflushed = 0  # bytes of update text since the last flush
         try:
             if path is None:
                 self._store = Store()
@@ -89,6 +95,9 @@ class ClaimStore(GraphStore):
     def update(self, request: str) -> None:
         try:
             self._store.update(request)
+            self._unflushed += len(request)
+            if self._unflushed > FLUSH_AFTER_BYTES and self.path is not None:
+                self.flush()
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update does not parse: {exc}") from exc
         except OSError as exc:
@@ -147,6 +156,7 @@ class ClaimStore(GraphStore):
         try:
             if not self.read_only:
                 self._store.flush()
+                self._unflushed = 0
             self._store.backup(str(target))
         except OSError as exc:
             if str(target) in str(exc) and (code := refused_write(exc)) is not None:
@@ -158,6 +168,7 @@ class ClaimStore(GraphStore):
     def flush(self) -> None:
         try:
             self._store.flush()
+            self._unflushed = 0
         except OSError as exc:
             failed = f"could not flush the store at {self.path} to disk"
             raise StoreError(_explain_open_error(self.path, exc, failed)) from exc
