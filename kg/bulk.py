@@ -1,7 +1,9 @@
 """Many articles at once: a directory of files or a JSONL file, resumable, failures aside.
 
-Extraction runs in worker processes (it is the costly part); validation and the atomic
-replace of each article run in this process, so the store has one writer. A journal beside
+Extraction runs in worker processes, and so does SHACL validation: entity resolution and
+the mapping run in this process (they read the store), then each article's quads go to a
+worker to be checked while the next article is mapped, and a batch is written once all of
+its articles have passed. The store has one writer, this process. A journal beside
 the store records each article once it is stored, keyed by its id and a hash of its input:
 a re-run after an interruption skips what is done, and a changed input is done again. An
 article that fails goes to the failures file with its reason; the others go on.
@@ -14,8 +16,11 @@ import json
 import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import TextIO
+
+from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.errors import (
     ClaimgraphError,
@@ -143,6 +148,17 @@ def ingest_many(
         raise StoreError(explain_refused_write(code, lead, store=False)) from exc
 
 
+@dataclass
+class _Mapped:
+    """An article of the batch being built: its graphs, and its validation under way."""
+
+    item_id: str
+    text: str
+    extraction: Extraction
+    graphs: ArticleGraphs
+    verdict: AsyncResult[str | None] | None  # None: checked here, and it passed
+
+
 def _ingest_many(
     store: GraphStore,
     source: Path,
@@ -165,41 +181,114 @@ def _ingest_many(
             else:
                 todo.append(entry)
         digests = {item.id: item.digest for item in todo}
-        with journal.open("a", encoding="utf-8") as log:
-            pending = ClaimStore()  # the batch so far, for entity resolution
-            ready: list[tuple[str, ArticleGraphs]] = []
-
-            def write() -> None:
-                nonlocal pending
-                _store_batch(store, ready, report, fail_log)
-                for item_id, _ in ready:
-                    if item_id not in report.failed_ids:
-                        log.write(json.dumps({"id": item_id, "sha": digests[item_id]}) + "\n")
-                log.flush()
-                ready.clear()
-                pending.close()
-                pending = ClaimStore()
-
-            for n, (item_id, text, result) in enumerate(_extractions(todo, workers), 1):
-                try:
-                    if isinstance(result, str):
-                        raise InputError(result)
-                    graphs = build_graphs(text, result, base=base, store=store, pending=pending)
-                    ensure_valid(graphs.quads, what=f"article {graphs.article.value}")
-                    pending.replace_articles([graphs])
-                    ready.append((item_id, graphs))
-                except StoreError:
-                    raise  # the store, not the article: stop, and the journal resumes
-                except ClaimgraphError as exc:
-                    _fail(report, fail_log, item_id, str(exc))
-                if len(ready) >= batch:
-                    write()
-                if progress is not None:
-                    progress(n, len(todo))
-            if ready:
-                write()
-            pending.close()
+        pool = _pool(workers) if workers > 1 and len(todo) > 1 else None
+        try:
+            with journal.open("a", encoding="utf-8") as log:
+                _run(store, todo, base, batch, pool, report, fail_log, log, digests, progress)
+        finally:
+            if pool is not None:
+                pool.terminate()
     return report
+
+
+def _run(
+    store: GraphStore,
+    todo: list[BulkItem],
+    base: str,
+    batch: int,
+    pool: Pool | None,
+    report: BulkReport,
+    fail_log: TextIO,
+    log: TextIO,
+    digests: dict[str, str],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    pending = ClaimStore()  # the batch so far, for entity resolution
+    ready: list[_Mapped] = []
+
+    def write() -> None:
+        nonlocal pending
+        passed = _settle(store, ready, base, report, fail_log)
+        _store_batch(store, [(m.item_id, m.graphs) for m in passed], report, fail_log)
+        for m in passed:
+            if m.item_id not in report.failed_ids:
+                log.write(json.dumps({"id": m.item_id, "sha": digests[m.item_id]}) + "\n")
+        log.flush()
+        ready.clear()
+        pending.close()
+        pending = ClaimStore()
+
+    extractions = pool.imap(_extract_item, todo, chunksize=4) if pool else map(_extract_item, todo)
+    for n, (item_id, text, result) in enumerate(extractions, 1):
+        try:
+            if isinstance(result, str):
+                raise InputError(result)
+            graphs = build_graphs(text, result, base=base, store=store, pending=pending)
+            what = f"article {graphs.article.value}"
+            if pool is None:
+                ensure_valid(graphs.quads, what=what)
+                verdict = None
+            else:
+                verdict = pool.apply_async(_validate_item, (_nquads(graphs), what))
+            pending.replace_articles([graphs])
+            ready.append(_Mapped(item_id, text, result, graphs, verdict))
+        except StoreError:
+            raise  # the store, not the article: stop, and the journal resumes
+        except ClaimgraphError as exc:
+            _fail(report, fail_log, item_id, str(exc))
+        if len(ready) >= batch:
+            write()
+        if progress is not None:
+            progress(n, len(todo))
+    if ready:
+        write()
+    pending.close()
+
+
+def _settle(
+    store: GraphStore, ready: list[_Mapped], base: str, report: BulkReport, log: TextIO
+) -> list[_Mapped]:
+    """The batch's articles that passed SHACL, as they will be written.
+
+    Each article was resolved against the ones before it in the batch, as if they were
+    stored. When one of those fails, the articles after it are mapped and checked again
+    without it, so that none refers to an entity only a refused article introduced.
+    """
+    passed: list[_Mapped] = []
+    redo = False
+    again = ClaimStore()
+    try:
+        for m in ready:
+            if redo:
+                m.graphs = build_graphs(m.text, m.extraction, base=base, store=store, pending=again)
+                m.verdict = None
+                try:
+                    ensure_valid(m.graphs.quads, what=f"article {m.graphs.article.value}")
+                except ClaimgraphError as exc:
+                    _fail(report, log, m.item_id, str(exc))
+                    continue
+            elif m.verdict is not None and (reason := m.verdict.get()) is not None:
+                _fail(report, log, m.item_id, reason)
+                redo = True
+                continue
+            passed.append(m)
+            again.replace_articles([m.graphs])
+    finally:
+        again.close()
+    return passed
+
+
+def _nquads(graphs: ArticleGraphs) -> bytes:
+    return serialize(graphs.quads, format=RdfFormat.N_QUADS) or b""
+
+
+def _validate_item(nquads: bytes, what: str) -> str | None:
+    """In a worker: why SHACL refuses the article's quads, or None when they pass."""
+    try:
+        ensure_valid(parse(nquads, format=RdfFormat.N_QUADS), what=what)
+    except ClaimgraphError as exc:
+        return str(exc)
+    return None
 
 
 def _store_batch(
@@ -223,14 +312,11 @@ def _store_batch(
             report.stored += 1
 
 
-def _extractions(todo: list[BulkItem], workers: int) -> Iterator[tuple[str, str, Extraction | str]]:
-    if workers <= 1 or len(todo) < 2:
-        yield from map(_extract_item, todo)
-        return
+def _pool(workers: int) -> Pool:
+    """Workers for extraction and validation; forked where the platform can, so that they
+    start with what this process has loaded."""
     fork = "fork" in multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    with ctx.Pool(workers) as pool:
-        yield from pool.imap(_extract_item, todo, chunksize=4)
+    return multiprocessing.get_context("fork" if fork else "spawn").Pool(workers)
 
 
 def _fail(report: BulkReport, log: TextIO, item_id: str, reason: str) -> None:

@@ -6,6 +6,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+import kg.validate
+from kg.resources import shapes_paths
 from tests.conftest import CliFn
 
 ARTICLES = [
@@ -63,3 +67,68 @@ def test_directory_with_metadata_sidecars(cli: CliFn, tmp_path: Path) -> None:
         "csv",
     ).stdout.splitlines()
     assert rows[1:] == ["https://n.example/teachers,City Desk"]
+
+
+# A desk's own rule beside claimgraph's shapes: the gate is real SHACL, only stricter.
+POLICY = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+<urn:test:policy> a sh:NodeShape ; sh:targetClass nif:Context ;
+    sh:message "This desk stores no report of troops deployed in Fresno." ;
+    sh:not [ sh:property [ sh:path nif:isString ; sh:minCount 1 ;
+                           sh:pattern "deployed in Fresno" ] ] .
+"""
+
+
+def test_an_article_shacl_refuses_fails_alone_with_validation_in_workers(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation runs in the workers: the refused article goes to the failures file with
+    SHACL's report, and the articles after it in its batch (which were resolved while it
+    still counted) are stored without anything that only it brought."""
+    policy = tmp_path / "policy.ttl"
+    policy.write_text(POLICY, encoding="utf-8")
+    monkeypatch.setattr(kg.validate, "shapes_paths", lambda: [*shapes_paths(), policy])
+    texts = [
+        ARTICLES[0],
+        "Governor Zora Quist said 200 troops were deployed in Fresno on Monday. "
+        "Quist said more would come.",
+        "Governor Quist said on Tuesday that 300 troops would leave Fresno.",
+        ARTICLES[1],
+    ]
+    rows = [
+        {"text": t, "url": f"https://n.example/w{i}", "published": "2026-05-04"}
+        for i, t in enumerate(texts)
+    ]
+    source = jsonl(tmp_path / "workers.jsonl", rows)
+    r = cli("ingest", str(source), "--workers", "2")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("3 stored, 0 unchanged, 0 already done"), r.stdout
+    reasons_file = re.search(r"reasons in (\S+)\)", r.stdout)
+    assert reasons_file is not None, r.stdout
+    failures = [json.loads(x) for x in Path(reasons_file.group(1)).read_text().splitlines()]
+    assert [f["id"] for f in failures] == ["workers.jsonl:2"]
+    assert "1 SHACL violation" in failures[0]["reason"]
+    assert "no report of troops deployed in Fresno" in failures[0]["reason"]
+    assert cli("validate").exit_code == 0
+    stored = cli(
+        "query", "SELECT ?url WHERE { ?a schema:url ?url } ORDER BY ?url", "--format", "csv"
+    ).stdout.split()
+    assert stored[1:] == [f"https://n.example/w{i}" for i in (0, 2, 3)]
+    # The same as one process validating in turn, where the refused article never counted:
+    # "Quist" is not resolved to the Zora Quist that only the refused article introduced.
+    serial = ["--store", str(tmp_path / "serial")]
+    assert cli(*serial, "ingest", str(source), "--workers", "1", store=False).exit_code == 0
+    claimants = (
+        "SELECT ?url ?who WHERE { ?c prov:wasAttributedTo ?who ; schema:appearance ?a . "
+        "?a schema:url ?url } ORDER BY ?url ?who"
+    )
+    ours = cli("query", claimants, "--format", "csv").stdout
+    assert ours == cli(*serial, "query", claimants, "--format", "csv", store=False).stdout
+    assert ours.count("\n") > 2, ours
+    nameless = cli(
+        "query",
+        "ASK { ?c prov:wasAttributedTo|schema:mentions ?e "
+        "FILTER NOT EXISTS { ?e schema:name ?n } }",
+    )
+    assert nameless.stdout.strip().lower() == "false", nameless.stdout
