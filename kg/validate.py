@@ -35,7 +35,7 @@ from pyoxigraph import (
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
-from kg.errors import ValidationFailed
+from kg.errors import ClaimgraphError, ValidationFailed
 from kg.resources import shapes_paths
 from kg.vocab import CG, NIF, SCHEMA
 
@@ -103,7 +103,7 @@ class _Gate:
     sparql: tuple[_SelectConstraint, ...]
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShape(ClaimgraphError):
     """A SHACL-SPARQL form the gate does not evaluate; refused when the shapes load, so that
     no check is silently skipped."""
 
