@@ -22,12 +22,13 @@ PREFIXES = """
 @prefix ex: <http://example.org/> .
 """
 
-CONSTRAINT = """
+CONSTRAINT = '''
     sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex:decl ; {extra}
         sh:message "{{$this}} knows {{?value}}, who knows nobody" ;
-        sh:select "SELECT $this ?value WHERE {{ $this ex:knows ?value . FILTER NOT EXISTS {{ ?value ex:knows ?x }} }}" ] .
+        sh:select """SELECT $this ?value WHERE {{ $this ex:knows ?value .
+                     FILTER NOT EXISTS {{ ?value ex:knows ?x }} }}""" ] .
 ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
-"""
+'''
 
 
 def gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shapes: str) -> None:
