@@ -29,6 +29,15 @@ from api.routes.common import (
     page,
     select,
     v,
+    values_of,
+)
+from api.routes.paging import (
+    After,
+    DatedListing,
+    dated_page,
+    decode_cursor,
+    encode_cursor,
+    no_offset_with,
 )
 from kg.errors import FactSheetError, InputError, ValidationFailed
 from kg.graphstore import GraphStore
@@ -167,31 +176,55 @@ def _model_version() -> str:
         return "spacy"
 
 
-@router.get("/articles", summary="The stored articles, newest first", response_model=m.ArticlePage)
+def _article_keys(dates: str) -> str:
+    return f"SELECT DISTINCT ?d ?a WHERE {{ ?a a {SCHEMA.NewsArticle} . {dates} }}"
+
+
+ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), _article_keys)
+
+
+@router.get(
+    "/articles",
+    summary="The stored articles, newest first (ties by IRI); follow `next` to page",
+    response_model=m.ArticlePage,
+    responses={422: {"description": "an `after` cursor this listing never gave"}},
+)
 async def list_articles(
-    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ArticlePage:
-    rows = await select(
-        engine,
-        f"""SELECT ?a (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline) (SAMPLE(?d) AS ?date)
+    no_offset_with(after, offset)
+    start = decode_cursor("/articles", after, 2) if after is not None else None
+    keys = await dated_page(engine, ARTICLES, after=start, offset=offset, want=limit + 1)
+    iris = [k[1] for k in keys[:limit] if k[1] is not None]
+    rows = []
+    if iris:
+        # The details (and the claim counts) of the page's articles only.
+        rows = await select(
+            engine,
+            f"""SELECT ?a (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline) (SAMPLE(?d) AS ?date)
        (SAMPLE(?pn) AS ?publisher) (COUNT(DISTINCT ?c) AS ?claims) WHERE {{
-  ?a a {SCHEMA.NewsArticle} .
+  {values_of("?a", iris)}
   OPTIONAL {{ ?a {SCHEMA.url} ?u }} OPTIONAL {{ ?a {SCHEMA.headline} ?h }}
   OPTIONAL {{ ?a {SCHEMA.datePublished} ?d }}
   OPTIONAL {{ ?a {SCHEMA.publisher}/{SCHEMA.name} ?pn }}
   OPTIONAL {{ ?c {SCHEMA.appearance} ?a ; a {SCHEMA.Claim} }}
-}} GROUP BY ?a ORDER BY DESC(?date) ?a LIMIT {limit + 1} OFFSET {offset}""",
-    )
+}} GROUP BY ?a""",
+        )
+    by_iri = {r["a"].value: r for r in rows}
     items = [
         m.Article(
-            iri=r["a"].value,
+            iri=a,
             url=v(r, "url"),
             headline=v(r, "headline"),
             datePublished=v(r, "date"),
             publisher=v(r, "publisher"),
             claims=int(r["claims"].value),
-            href=local_link(engine, r["a"].value),
+            href=local_link(engine, a),
         )
-        for r in rows[:limit]
+        for a in iris
+        if (r := by_iri.get(a)) is not None
     ]
-    return page(m.ArticlePage, request, items, len(rows), limit, offset)
+    cursor = encode_cursor("/articles", keys[limit - 1]) if len(keys) > limit else None
+    return page(
+        m.ArticlePage, request, items, limit=limit, offset=offset, after=after, cursor=cursor
+    )

@@ -9,6 +9,7 @@ accepted in its place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -20,20 +21,30 @@ from api.routes.common import (
     Limit,
     Offset,
     Row,
-    date_lit,
     fv,
     iri,
     iris_of,
     lit,
+    named,
+    one_of,
     page,
     quote_id,
     resource_id,
     resource_iri,
     select,
-    term_filter,
     v,
+    values_of,
 )
 from api.routes.linked_data import factchecks_of
+from api.routes.paging import (
+    After,
+    DatedListing,
+    Key,
+    dated_page,
+    decode_cursor,
+    encode_cursor,
+    no_offset_with,
+)
 from kg.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["claims"])
@@ -94,8 +105,25 @@ def claim_href(engine: Engine, value: str) -> str:
     return "/claims/" + quote_id(resource_id(engine, value))
 
 
+def _claim_keys(filters: str) -> Callable[[str], str]:
+    """The keys query of the claims listing: only the patterns a listed claim must match."""
+
+    def keys(dates: str) -> str:
+        return f"""SELECT DISTINCT ?d ?c WHERE {{
+  ?c a {SCHEMA.Claim} ; {SCHEMA.text} ?text_ ; {CG.cue} ?cue_ ; {PROV.wasAttributedTo} ?who_ ;
+     {SCHEMA.appearance} ?a_ .
+  {filters}
+  {dates}
+}}"""
+
+    return keys
+
+
 @router.get(
-    "/claims", summary="Attributed claims, filtered, newest first", response_model=m.ClaimPage
+    "/claims",
+    summary="Attributed claims, filtered, newest first (ties by IRI); follow `next` to page",
+    response_model=m.ClaimPage,
+    responses={422: {"description": "a bad filter, or an `after` cursor this listing never gave"}},
 )
 async def list_claims(
     request: Request,
@@ -114,31 +142,65 @@ async def list_claims(
     text: Annotated[str | None, Query(max_length=500, description="Substring of the claim")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    after: After = None,
 ) -> m.ClaimPage:
-    filters = []
+    no_offset_with(after, offset)
+    start = decode_cursor("/claims", after, 2) if after is not None else None
+    # Each filter twice: as a join from its constants (`joins`: an index lookup, for the
+    # query that fetches every matching key at once) and as a test of each row (`tests`:
+    # for the walk over dates). A name is resolved to the IRIs bearing it first: its FILTER
+    # in the keys query made the engine test every claim's claimant (3.4 s → 0.2 s for a
+    # frequent claimant at 10,000 articles).
+    joins, tests = [], []
+    whos = abouts = None
     if claimant:
-        filters.append(term_filter("?who_", claimant))
+        whos = await named(engine, claimant)
+        joins.append(values_of("?who_", whos))
+        tests.append(f"FILTER ({one_of('?who_', whos)})")
     if entity:
-        filters.append(f"?c {SCHEMA.mentions} ?about . " + term_filter("?about", entity))
+        abouts = await named(engine, entity)
+        joins.append(f"?c {SCHEMA.mentions} ?about . " + values_of("?about", abouts))
+        tests.append(
+            f"FILTER EXISTS {{ ?c {SCHEMA.mentions} ?about . FILTER ({one_of('?about', abouts)}) }}"
+        )
+    shared = []
     if cue:
-        filters.append(f"FILTER (LCASE(?cue_) = LCASE({lit(cue)}))")
-    if since or until:
-        filters.append(f"?a_ {SCHEMA.datePublished} ?published .")
-        if since:
-            filters.append(f"FILTER (?published >= {date_lit(since)})")
-        if until:
-            filters.append(f"FILTER (?published <= {date_lit(until)})")
+        shared.append(f"FILTER (LCASE(?cue_) = LCASE({lit(cue)}))")
     if text:
-        filters.append(f"FILTER (CONTAINS(LCASE(?text_), LCASE({lit(text)})))")
-    rows = await select(engine, claims_query("\n  ".join(filters), limit=limit + 1, offset=offset))
-    return page(
-        m.ClaimPage,
-        request,
-        [claim_from(engine, r) for r in rows[:limit]],
-        len(rows),
-        limit,
-        offset,
-    )
+        shared.append(f"FILTER (CONTAINS(LCASE(?text_), LCASE({lit(text)})))")
+    if whos == [] or abouts == []:
+        keys: list[Key] = []
+    else:
+        listing = DatedListing(
+            "/claims",
+            "?a_",
+            str(SCHEMA.NewsArticle),
+            ("c",),
+            _claim_keys(" ".join(joins + shared)),
+            _claim_keys(" ".join(tests + shared)),
+        )
+        keys = await dated_page(
+            engine,
+            listing,
+            after=start,
+            offset=offset,
+            want=limit + 1,
+            # A filter that may leave few rows: first ask for all of them (a scan that stops
+            # at SELECTIVE_ROWS); a rare word then costs one scan, not a walk of every date.
+            selective=bool(claimant or entity or cue or text),
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+        )
+    items: list[m.Claim] = []
+    if keys:
+        page_keys = keys[:limit]
+        iris = [k[1] for k in page_keys if k[1] is not None]
+        # The details of the page's claims only; the filters were applied to the keys.
+        rows = await select(engine, claims_query(values_of("?c", iris), limit=limit))
+        by_iri = {r["c"].value: r for r in rows}
+        items = [claim_from(engine, by_iri[c]) for c in iris if c in by_iri]
+    cursor = encode_cursor("/claims", keys[limit - 1]) if len(keys) > limit else None
+    return page(m.ClaimPage, request, items, limit=limit, offset=offset, after=after, cursor=cursor)
 
 
 @router.get(

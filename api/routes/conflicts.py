@@ -12,6 +12,7 @@ from api.engine import Engine
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
 from api.routes.common import EngineDep, Limit, Offset, Row, iri, page, select, v
+from api.routes.paging import After, after_filter, decode_cursor, encode_cursor, no_offset_with
 from kg.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["conflicts"])
@@ -40,16 +41,30 @@ def _one(x: str) -> str:
   OPTIONAL {{ ?a{x} {SCHEMA.url} ?url{x} }} OPTIONAL {{ ?a{x} {SCHEMA.datePublished} ?date{x} }}"""
 
 
-@router.get("/conflicts", summary="Pairs of conflicting claims", response_model=m.ConflictPage)
+@router.get(
+    "/conflicts",
+    summary="Pairs of conflicting claims, by their figures' IRIs; follow `next` to page",
+    response_model=m.ConflictPage,
+    responses={422: {"description": "an `after` cursor this listing never gave"}},
+)
 async def list_conflicts(
-    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ConflictPage:
+    no_offset_with(after, offset)
+    order = ["STR(?qA)", "STR(?qB)"]
+    start = ""
+    if after is not None:
+        start = f"FILTER ({after_filter(order, decode_cursor('/conflicts', after, 2))})"
+    # Only the pair's keys are ordered; each pair's two sides are looked up below, for the
+    # page alone. Ordered by the IRIs' strings, which is how SPARQL orders IRIs, so that a
+    # cursor's FILTER and the order agree on every server.
     rows = await select(
         engine,
         f"""SELECT ?qA ?qB (SAMPLE(?cA_) AS ?cA) (SAMPLE(?cB_) AS ?cB) WHERE {{
   ?qA {CG.conflictsWith} ?qB . FILTER (STR(?qA) < STR(?qB))
+  {start}
   ?cA_ {CG.mentionsQuantity} ?qA ; {CG.conflictsWith} ?cB_ . ?cB_ {CG.mentionsQuantity} ?qB .
-}} GROUP BY ?qA ?qB ORDER BY ?qA ?qB LIMIT {limit + 1} OFFSET {offset}""",
+}} GROUP BY ?qA ?qB ORDER BY {" ".join(order)} LIMIT {limit + 1} OFFSET {offset}""",
     )
     items = []
     for pair in rows[:limit]:
@@ -65,4 +80,10 @@ async def list_conflicts(
             items.append(
                 m.Conflict(a=_side(engine, detail[0], "A"), b=_side(engine, detail[0], "B"))
             )
-    return page(m.ConflictPage, request, items, len(rows), limit, offset)
+    cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        cursor = encode_cursor("/conflicts", (last["qA"].value, last["qB"].value))
+    return page(
+        m.ConflictPage, request, items, limit=limit, offset=offset, after=after, cursor=cursor
+    )

@@ -25,6 +25,15 @@ from api.routes.common import (
     page,
     select,
     v,
+    values_of,
+)
+from api.routes.paging import (
+    After,
+    DatedListing,
+    dated_page,
+    decode_cursor,
+    encode_cursor,
+    no_offset_with,
 )
 from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
@@ -85,24 +94,46 @@ async def post_factchecks(
     )
 
 
-@router.get("/factchecks", summary="The stored fact-checks", response_model=m.ReviewPage)
+def _review_keys(dates: str) -> str:
+    return f"""SELECT DISTINCT ?d ?r WHERE {{
+  ?r a {SCHEMA.ClaimReview} ; {SCHEMA.url} ?u ; {SCHEMA.claimReviewed} ?cr . {dates}
+}}"""
+
+
+REVIEWS = DatedListing("/factchecks", "?r", str(SCHEMA.ClaimReview), ("r",), _review_keys)
+
+
+@router.get(
+    "/factchecks",
+    summary="The stored fact-checks, newest first (ties by IRI); follow `next` to page",
+    response_model=m.ReviewPage,
+    responses={422: {"description": "an `after` cursor this listing never gave"}},
+)
 async def list_factchecks(
-    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ReviewPage:
-    rows = await select(
-        engine,
-        f"""SELECT ?r (SAMPLE(?u) AS ?url) (SAMPLE(?cr) AS ?reviewed) (SAMPLE(?vl) AS ?verdict)
+    no_offset_with(after, offset)
+    start = decode_cursor("/factchecks", after, 2) if after is not None else None
+    keys = await dated_page(engine, REVIEWS, after=start, offset=offset, want=limit + 1)
+    iris = [k[1] for k in keys[:limit] if k[1] is not None]
+    rows = []
+    if iris:
+        rows = await select(
+            engine,
+            f"""SELECT ?r (SAMPLE(?u) AS ?url) (SAMPLE(?cr) AS ?reviewed) (SAMPLE(?vl) AS ?verdict)
        (SAMPLE(?rl) AS ?rating) (SAMPLE(?pn) AS ?publisher) (SAMPLE(?d) AS ?date) WHERE {{
-  ?r a {SCHEMA.ClaimReview} ; {SCHEMA.url} ?u ; {SCHEMA.claimReviewed} ?cr .
+  {values_of("?r", iris)}
+  ?r {SCHEMA.url} ?u ; {SCHEMA.claimReviewed} ?cr .
   OPTIONAL {{ ?r {CG.normalizedVerdict} ?v . BIND (UCASE(STRAFTER(STR(?v), "#Verdict")) AS ?vl) }}
   OPTIONAL {{ ?r {SCHEMA.reviewRating}/{SCHEMA.alternateName} ?rl }}
   OPTIONAL {{ ?r {SCHEMA.author}/{SCHEMA.name} ?pn }}
   OPTIONAL {{ ?r {SCHEMA.datePublished} ?d }}
-}} GROUP BY ?r ORDER BY DESC(?date) ?r LIMIT {limit + 1} OFFSET {offset}""",
-    )
+}} GROUP BY ?r""",
+        )
+    by_iri = {r["r"].value: r for r in rows}
     items = [
         m.Review(
-            iri=r["r"].value,
+            iri=x,
             url=r["url"].value,
             claimReviewed=r["reviewed"].value,
             verdict=v(r, "verdict"),
@@ -110,9 +141,13 @@ async def list_factchecks(
             publisher=v(r, "publisher"),
             datePublished=v(r, "date"),
         )
-        for r in rows[:limit]
+        for x in iris
+        if (r := by_iri.get(x)) is not None
     ]
-    return page(m.ReviewPage, request, items, len(rows), limit, offset)
+    cursor = encode_cursor("/factchecks", keys[limit - 1]) if len(keys) > limit else None
+    return page(
+        m.ReviewPage, request, items, limit=limit, offset=offset, after=after, cursor=cursor
+    )
 
 
 class SearchRequest(m.Model):

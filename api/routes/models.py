@@ -77,10 +77,18 @@ class ArticleRef(Model):
 
 
 class Page(Model):
+    """One page of a listing. Follow `next` for the following page: it carries an opaque
+    `after` cursor (the last row's sort key), so every page costs what the first costs."""
+
     context: str = Field(default="/context.jsonld", serialization_alias="@context")
     limit: int
-    offset: int
-    next: str | None = Field(default=None, description="The next page, absent on the last one")
+    offset: int = Field(description="Items skipped (the `offset` asked for; 0 with `after`)")
+    after: str | None = Field(default=None, description="The cursor this page starts after")
+    next: str | None = Field(
+        default=None,
+        description="The next page (same filters, `after` this page's last row); "
+        "absent on the last one",
+    )
 
 
 class Article(ArticleRef):

@@ -166,6 +166,41 @@ def test_search_factchecks(web: httpx.Client, auth: dict[str, str]) -> None:
     assert web.post("/factchecks/search", json={"text": ""}).status_code == 422
 
 
+def test_factcheck_pages(web: httpx.Client, auth: dict[str, str]) -> None:
+    """Reviews with and without dates, two on one day: `next` walks them newest first, ties
+    by IRI, the undated last, as `offset` pages do."""
+    dated = [
+        {
+            "@type": "ClaimReview",
+            "url": f"https://factcheck.example.org/paged-{i}",
+            "claimReviewed": f"Paged claim {i}.",
+            "datePublished": day,
+        }
+        for i, day in enumerate(["2024-05-01", "2024-05-01", "2023-01-02", "2025-12-31"])
+    ]
+    assert web.post("/factchecks", json=dated, headers=auth).status_code == 200
+    walked, link = [], "/factchecks?limit=1"
+    while link:
+        body = web.get(link).json()
+        walked.extend(body["items"])
+        link = body["next"]
+    offsets = [
+        item
+        for offset in range(len(walked) + 1)
+        for item in web.get("/factchecks", params={"limit": 1, "offset": offset}).json()["items"]
+    ]
+    assert walked == offsets and len(walked) >= 4
+    keys = [(r["datePublished"] or "", r["@id"]) for r in walked]
+    dated_keys = [k for k in keys if k[0]]
+    assert dated_keys == sorted(dated_keys, key=lambda k: (_neg(k[0]), k[1]))
+    assert keys[: len(dated_keys)] == dated_keys  # the undated after every dated one
+    assert [k[0] for k in dated_keys[:3]] == ["2025-12-31", "2024-05-01", "2024-05-01"]
+
+
+def _neg(day: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in day)
+
+
 def test_openapi_no_server_errors(origin: str) -> None:
     """Whatever the documented operations are sent, the server never answers 5xx.
 
