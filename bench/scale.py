@@ -749,6 +749,12 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None, help="where stores go (default: /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep the stores")
     ap.add_argument("--report", type=Path, default=None, help="print a results JSON's tables")
+    ap.add_argument(
+        "--queries-on",
+        type=Path,
+        default=None,
+        help="only the query mix, on this existing store (e.g. one --keep left)",
+    )
     ap.add_argument("--load-child", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--store", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--result", default=None, help=argparse.SUPPRESS)
@@ -761,6 +767,9 @@ def main() -> None:
         return
     if args.report is not None:
         report(json.loads(args.report.read_text()), args.report)
+        return
+    if args.queries_on is not None:
+        queries_only(args)
         return
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -898,6 +907,48 @@ def main() -> None:
             for p in work.glob("store-*"):
                 shutil.rmtree(p, ignore_errors=True)
     report(out, args.out, work)
+
+
+def store_sample(store: Path) -> dict[str, list[str]]:
+    """What the mix asks about, read from a store instead of recorded while loading it: a
+    spread of its claims, people and their names."""
+    from kg.store import ClaimStore
+    from kg.vocab import SCHEMA
+
+    with ClaimStore(store, read_only=True) as s:
+        claims = [r[0].value for r in s.query(f"SELECT ?c {{ ?c a {SCHEMA.Claim} }}")]  # type: ignore[union-attr]
+        people = [
+            (r[0].value, r[1].value)
+            for r in s.query(f"SELECT ?e ?n {{ ?e a {SCHEMA.Person} ; {SCHEMA.name} ?n }}")  # type: ignore[union-attr]
+            if r[0].value.startswith(BASE + "person/")
+        ]
+    return {
+        "claims": claims[::97] or claims,
+        "entities": sorted({e for e, _ in people})[::97] or [e for e, _ in people],
+        "names": sorted({n for _, n in people})[::97] or [n for _, n in people],
+    }
+
+
+def queries_only(args: argparse.Namespace) -> None:
+    """The query mix and each kind alone on an existing store; its entry in `--out`."""
+    store = args.queries_on
+    requests = plan(store_sample(store), 200_000)
+    entry: dict[str, Any] = {
+        "store": str(store),
+        "code": git_state(),
+        "disk_bytes": disk_bytes(store),
+    }
+    work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    with serving(store, work / "server.log", args.query_timeout) as origin:
+        before = load_average()
+        run = asyncio.run(drive(origin, requests, args.clients, args.seconds))
+        entry["query_load_avg"] = [before, load_average()]
+        entry["queries"] = query_figures(run)
+        if args.solo_seconds > 0:
+            entry["solo"] = query_figures(asyncio.run(solo(origin, requests, args.solo_seconds)))
+    args.out.write_text(json.dumps(entry, indent=1))
+    print(json.dumps({k: entry[k] for k in ("queries", "solo") if k in entry}, indent=1))
 
 
 def report(out: dict[str, Any], results: Path, work: Path | None = None) -> None:
