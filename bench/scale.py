@@ -818,15 +818,7 @@ def main() -> None:
             flush=True,
         )
         if args.seconds > 0:
-            requests = plan(figures["sample"], 200_000)
-            with serving(store, work / "server.log", args.query_timeout) as origin:
-                before = load_average()
-                run = asyncio.run(drive(origin, requests, args.clients, args.seconds))
-                entry["query_load_avg"] = [before, load_average()]
-                entry["queries"] = query_figures(run)
-                if args.solo_seconds > 0:
-                    alone = asyncio.run(solo(origin, requests, args.solo_seconds))
-                    entry["solo"] = query_figures(alone)
+            entry.update(query_phase(store, figures["sample"], work, args))
         out["sizes"].append(entry)
         args.out.write_text(json.dumps(out, indent=1))
         if not args.keep:
@@ -929,10 +921,25 @@ def store_sample(store: Path) -> dict[str, list[str]]:
     }
 
 
+def query_phase(
+    store: Path, sample: dict[str, list[str]], work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The server on `store`: the mix from several clients, then each kind alone."""
+    requests = plan(sample, 200_000)
+    out: dict[str, Any] = {}
+    with serving(store, work / "server.log", args.query_timeout) as origin:
+        before = load_average()
+        run = asyncio.run(drive(origin, requests, args.clients, args.seconds))
+        out["query_load_avg"] = [before, load_average()]
+        out["queries"] = query_figures(run)
+        if args.solo_seconds > 0:
+            out["solo"] = query_figures(asyncio.run(solo(origin, requests, args.solo_seconds)))
+    return out
+
+
 def queries_only(args: argparse.Namespace) -> None:
     """The query mix and each kind alone on an existing store; its entry in `--out`."""
     store = args.queries_on
-    requests = plan(store_sample(store), 200_000)
     entry: dict[str, Any] = {
         "store": str(store),
         "code": git_state(),
@@ -940,13 +947,7 @@ def queries_only(args: argparse.Namespace) -> None:
     }
     work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    with serving(store, work / "server.log", args.query_timeout) as origin:
-        before = load_average()
-        run = asyncio.run(drive(origin, requests, args.clients, args.seconds))
-        entry["query_load_avg"] = [before, load_average()]
-        entry["queries"] = query_figures(run)
-        if args.solo_seconds > 0:
-            entry["solo"] = query_figures(asyncio.run(solo(origin, requests, args.solo_seconds)))
+    entry.update(query_phase(store, store_sample(store), work, args))
     args.out.write_text(json.dumps(entry, indent=1))
     print(json.dumps({k: entry[k] for k in ("queries", "solo") if k in entry}, indent=1))
 
