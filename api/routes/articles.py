@@ -31,14 +31,7 @@ from api.routes.common import (
     v,
     values_of,
 )
-from api.routes.paging import (
-    After,
-    DatedListing,
-    dated_page,
-    decode_cursor,
-    encode_cursor,
-    no_offset_with,
-)
+from api.routes.paging import After, DatedListing, dated_iris
 from kg.errors import FactSheetError, InputError, ValidationFailed
 from kg.graphstore import GraphStore
 from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
@@ -192,10 +185,7 @@ ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), _art
 async def list_articles(
     request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ArticlePage:
-    no_offset_with(after, offset)
-    start = decode_cursor("/articles", after, 2) if after is not None else None
-    keys = await dated_page(engine, ARTICLES, after=start, offset=offset, want=limit + 1)
-    iris = [k[1] for k in keys[:limit] if k[1] is not None]
+    iris, cursor = await dated_iris(engine, ARTICLES, after=after, offset=offset, limit=limit)
     rows = []
     if iris:
         # The details (and the claim counts) of the page's articles only.
@@ -224,7 +214,6 @@ async def list_articles(
         for a in iris
         if (r := by_iri.get(a)) is not None
     ]
-    cursor = encode_cursor("/articles", keys[limit - 1]) if len(keys) > limit else None
     return page(
         m.ArticlePage, request, items, limit=limit, offset=offset, after=after, cursor=cursor
     )

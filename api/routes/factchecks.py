@@ -27,14 +27,7 @@ from api.routes.common import (
     v,
     values_of,
 )
-from api.routes.paging import (
-    After,
-    DatedListing,
-    dated_page,
-    decode_cursor,
-    encode_cursor,
-    no_offset_with,
-)
+from api.routes.paging import After, DatedListing, dated_iris
 from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
@@ -112,10 +105,7 @@ REVIEWS = DatedListing("/factchecks", "?r", str(SCHEMA.ClaimReview), ("r",), _re
 async def list_factchecks(
     request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ReviewPage:
-    no_offset_with(after, offset)
-    start = decode_cursor("/factchecks", after, 2) if after is not None else None
-    keys = await dated_page(engine, REVIEWS, after=start, offset=offset, want=limit + 1)
-    iris = [k[1] for k in keys[:limit] if k[1] is not None]
+    iris, cursor = await dated_iris(engine, REVIEWS, after=after, offset=offset, limit=limit)
     rows = []
     if iris:
         rows = await select(
@@ -144,7 +134,6 @@ async def list_factchecks(
         for x in iris
         if (r := by_iri.get(x)) is not None
     ]
-    cursor = encode_cursor("/factchecks", keys[limit - 1]) if len(keys) > limit else None
     return page(
         m.ReviewPage, request, items, limit=limit, offset=offset, after=after, cursor=cursor
     )

@@ -237,6 +237,18 @@ async def dated_page(
     return found[:want]
 
 
+async def dated_iris(
+    engine: Engine, listing: DatedListing, *, after: str | None, offset: int, limit: int
+) -> tuple[list[str], str | None]:
+    """A page of a listing keyed by (date, IRI): its IRIs in order, and the cursor of the
+    next page (None on the last)."""
+    no_offset_with(after, offset)
+    start = decode_cursor(listing.name, after, 2) if after is not None else None
+    keys = await dated_page(engine, listing, after=start, offset=offset, want=limit + 1)
+    cursor = encode_cursor(listing.name, keys[limit - 1]) if len(keys) > limit else None
+    return [k[1] for k in keys[:limit] if k[1] is not None], cursor
+
+
 async def _undated(engine: Engine, listing: DatedListing) -> list[str] | None:
     """The listing's dated things that have no date (None: more than KEY_ROWS of them).
 
