@@ -427,16 +427,7 @@ async def drive(origin: str, requests: list[Request], clients: int, seconds: flo
             for r in todo:
                 if time.perf_counter() > deadline:
                     return
-                started = time.perf_counter()
-                try:
-                    status = await _send(http, r)
-                except httpx.HTTPError:
-                    status = 0
-                if status != 200:
-                    run.failures.setdefault(r.kind, Counter())[status] += 1
-                    continue
-                run.latencies.setdefault(r.kind, []).append(time.perf_counter() - started)
-                run.done += 1
+                await _record(http, r, run)
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -454,17 +445,22 @@ async def solo(origin: str, requests: list[Request], seconds: float) -> Run:
             for r in (r for r in requests if r.kind == kind):
                 if time.perf_counter() - started > seconds:
                     break
-                sent = time.perf_counter()
-                try:
-                    status = await _send(http, r)
-                except httpx.HTTPError:
-                    status = 0
-                if status != 200:
-                    run.failures.setdefault(kind, Counter())[status] += 1
-                    continue
-                run.latencies.setdefault(kind, []).append(time.perf_counter() - sent)
-                run.done += 1
+                await _record(http, r, run)
     return run
+
+
+async def _record(http: httpx.AsyncClient, r: Request, run: Run) -> None:
+    """Send `r`: its latency when it answers 200, its status among the failures otherwise."""
+    started = time.perf_counter()
+    try:
+        status = await _send(http, r)
+    except httpx.HTTPError:
+        status = 0
+    if status != 200:
+        run.failures.setdefault(r.kind, Counter())[status] += 1
+        return
+    run.latencies.setdefault(r.kind, []).append(time.perf_counter() - started)
+    run.done += 1
 
 
 @contextlib.contextmanager

@@ -255,26 +255,27 @@ def _settle(
     without it, so that none refers to an entity only a refused article introduced.
     """
     passed: list[_Mapped] = []
-    redo = False
-    again = ClaimStore()
+    again: ClaimStore | None = None  # the batch without what was refused, once one is
     try:
         for m in ready:
-            if redo:
+            if again is not None:
                 m.graphs = build_graphs(m.text, m.extraction, base=base, store=store, pending=again)
-                m.verdict = None
                 try:
                     ensure_valid(m.graphs.quads, what=f"article {m.graphs.article.value}")
                 except ClaimgraphError as exc:
                     _fail(report, log, m.item_id, str(exc))
                     continue
+                again.replace_articles([m.graphs])
             elif m.verdict is not None and (reason := m.verdict.get()) is not None:
                 _fail(report, log, m.item_id, reason)
-                redo = True
+                again = ClaimStore()
+                if passed:
+                    again.replace_articles([p.graphs for p in passed])
                 continue
             passed.append(m)
-            again.replace_articles([m.graphs])
     finally:
-        again.close()
+        if again is not None:
+            again.close()
     return passed
 
 

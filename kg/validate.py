@@ -129,9 +129,9 @@ def _select_constraint(
     where = f"the SPARQL constraint of {shape}"
     if (shape, SH.path, None) in shapes:
         raise UnsupportedShape(f"{where}: only node shapes may hold SPARQL constraints here")
-    if (shape, SH.targetNode, None) in shapes or (shape, SH.targetSubjectsOf, None) in shapes:
-        raise UnsupportedShape(f"{where}: target it with sh:targetClass")
-    if (shape, SH.targetObjectsOf, None) in shapes:
+    if any(
+        (shape, t, None) in shapes for t in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    ):
         raise UnsupportedShape(f"{where}: target it with sh:targetClass")
     select = shapes.value(constraint, SH.select)
     if not isinstance(select, rdflib.Literal):
