@@ -4,13 +4,16 @@ Reproduce (from the project's root; bench/SCALE.md has the figures):
 
     .venv/bin/python bench/scale.py --sizes 10000,100000 --seconds 60 --solo-seconds 10 \
         --profile --work /tmp/cg-scale --out /tmp/cg-scale/results.json
+    .venv/bin/python bench/scale.py --sizes 10000,100000 --pilot 0 --workers 2 \
+        --budget-minutes 200 --seconds 60 --solo-seconds 10 --out /tmp/cg-scale/results.json
     .venv/bin/python bench/scale.py --sizes 300,1000 --pilot 100 --seconds 10   # quick
     .venv/bin/python bench/scale.py --report /tmp/cg-scale/results.json        # tables again
 
 Each size is a generated corpus: bench/api.py's synthetic articles (the example fact
 sheets replayed under new URLs, dates and names), so no spaCy runs. Through the ingest path
 every article goes the way `claimgraph ingest --facts` takes it: entity resolution against
-the store, RDF mapping, SHACL validation, the atomic store write (`replace_articles` in
+the store, RDF mapping, SHACL validation (in `--workers` processes while the next article is
+mapped, as `claimgraph ingest --workers` does), the atomic store write (`replace_articles` in
 batches of `--batch` when the store has it, else `replace_article` per article), then, as
 after a bulk ingest, one refresh of the conflicting-figures graph. Each load runs in a child
 process of its own, so its peak RSS is the load's alone; the store's size is `du` of its
@@ -48,7 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.api import P, free_port, pct, samples, stop, synthetic, wait_up  # noqa: E402
+from kg.bulk import _nquads, _pool, _validate_item  # noqa: E402
 
 BASE = "https://claimgraph.org/id/"  # kg.mapping.DEFAULT_BASE_IRI, served under /id/
 KINDS = ["iri", "claims", "entity", "join2", "aggregate", "construct", "search"]
@@ -74,7 +78,7 @@ class StepTimer:
     """Wall time and calls per step, by wrapping the functions the ingest path calls."""
 
     def __init__(self) -> None:
-        self.seconds: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter[str] = Counter()
         self.last: dict[str, Any] = {}
 
@@ -125,11 +129,16 @@ class Sample:
         return {k: sorted(getattr(self, k)) for k in ("claims", "entities", "names")}
 
 
-def load(size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool) -> dict[str, Any]:
+def load(
+    size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool, workers: int = 1
+) -> dict[str, Any]:
     """Synthetic articles 0 … size-1 into a new store; figures as a dict.
 
     Not `bulk`: the ingest path. `bulk`: only the mapping, and `Store.bulk_extend` of the
-    quads, as bench/api.py builds its graph (no resolution, no SHACL).
+    quads, as bench/api.py builds its graph (no resolution, no SHACL). With `workers` > 1
+    each article's quads are validated in a pool while the next is mapped, and a batch is
+    written once all of it has passed, as `claimgraph ingest --workers` does (kg/bulk.py);
+    "validate" is then the time this process waits for the verdicts.
     """
     import kg.ingest
     from kg.conflicts import refresh_conflicts
@@ -144,6 +153,7 @@ def load(size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool)
     sources = samples()
     rng = random.Random(7)
     sample = Sample()
+    pool = None
     progress: list[dict[str, Any]] = []
     every = max(1, size // 40)
     started = time.perf_counter()
@@ -190,17 +200,29 @@ def load(size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool)
             write = "ClaimStore.replace_article, one update per article"
             store.replace_article = timer.wrap("write", store.replace_article)  # type: ignore[method-assign]
         pending: list[Any] = []
+        verdicts: list[Any] = []
+        pool = _pool(workers) if workers > 1 and batched else None
+        if pool is not None:
+            write += f", SHACL in {workers} worker processes"
         for n in range(size):
             text, report = article(n)
             if batched:
                 graphs = kg.ingest.build_graphs(
                     text, report, store=store, model_version="fact sheet"
                 )
-                kg.ingest.ensure_valid(graphs.quads, what=f"article {graphs.article.value}")
+                what = f"article {graphs.article.value}"
+                if pool is None:
+                    kg.ingest.ensure_valid(graphs.quads, what=what)
+                else:
+                    verdicts.append(pool.apply_async(_validate_item, (_nquads(graphs), what)))
                 pending.append(graphs)
                 if len(pending) >= batch or n + 1 == size:
+                    with timer.step("validate"):
+                        refused = [r for v in verdicts if (r := v.get()) is not None]
+                    if refused:
+                        raise SystemExit(f"SHACL refused a generated article: {refused[0]}")
                     replace(pending)
-                    pending = []
+                    pending, verdicts = [], []
             else:
                 kg.ingest.ingest_report(store, text, report, model_version="fact sheet")
                 graphs = timer.last["map"]
@@ -208,6 +230,9 @@ def load(size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool)
                 sample.add(graphs, report)
             advanced(n)
     ingest_seconds = time.perf_counter() - started
+    if pool is not None:
+        pool.close()
+        pool.join()
     found = None
     if conflicts:
         with timer.step("conflicts"):
@@ -234,6 +259,9 @@ def load(size: int, store_dir: Path, *, bulk: bool, batch: int, conflicts: bool)
         "calls": {k: timer.calls[k] for k in STEPS},
         "progress": progress,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "workers": workers if not bulk else 1,
+        # the largest of the validation workers, each its own process
+        "worker_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "sample": sample.json(),
     }
 
@@ -249,6 +277,7 @@ def load_child(args: argparse.Namespace) -> None:
         bulk=args.bulk,
         batch=args.batch,
         conflicts=not args.no_conflicts,
+        workers=args.workers,
     )
     if profiler:
         profiler.disable()
@@ -262,6 +291,7 @@ def run_load(
     result: Path,
     *,
     batch: int,
+    workers: int = 1,
     bulk: bool = False,
     conflicts: bool = True,
     profile_to: Path | None = None,
@@ -269,7 +299,7 @@ def run_load(
     """One load in a child process (so that its peak RSS is its own); its figures."""
     shutil.rmtree(store, ignore_errors=True)
     command = [sys.executable, __file__, "--load-child", str(size), "--store", str(store)]
-    command += ["--result", str(result), "--batch", str(batch)]
+    command += ["--result", str(result), "--batch", str(batch), "--workers", str(workers)]
     if bulk:
         command.append("--bulk")
     if not conflicts:
@@ -738,6 +768,9 @@ def main() -> None:
     )
     ap.add_argument("--query-timeout", type=float, default=60, help="the server's query deadline")
     ap.add_argument("--batch", type=int, default=100, help="articles per replace_articles")
+    ap.add_argument(
+        "--workers", type=int, default=1, help="processes that validate (claimgraph ingest's)"
+    )
     ap.add_argument("--budget-minutes", type=float, default=40, help="most an ingest load may take")
     ap.add_argument("--pilot", type=int, default=1000, help="articles of the first, timing load")
     ap.add_argument("--profile", action="store_true", help="also cProfile the pilot's load")
@@ -797,6 +830,7 @@ def main() -> None:
             store,
             work / f"load-{size}.json",
             batch=args.batch,
+            workers=args.workers,
             bulk=bulk,
             conflicts=conflicts,
         )
