@@ -2,22 +2,25 @@
 
 Reproduce (from the project's root):
 
-    .venv/bin/python bench/load.py --out load.json                  # 600 s, 4 readers + 1 writer
-    .venv/bin/python bench/load.py --seconds 30 --out /tmp/load.json  # a quick run
+    .venv/bin/python bench/load.py --out load.json    # 1,200 s to settle, 600 s measured
+    .venv/bin/python bench/load.py --seconds 30 --settle-seconds 0 --out /tmp/load.json  # quick
 
 A store is generated with `bench/api.py`'s generator (the example fact sheets replayed as
 `--articles` synthetic articles, bulk-loaded), then a real server (`claimgraph serve`, its default
 settings, a write token) runs on a free loopback port as its own process. N reader clients
 send a mix of SPARQL queries, REST lookups, linked-data pages and paginated listings, first
-alone for `--baseline-seconds`, then for `--seconds` while one writer keeps creating and
-replacing articles through `POST /articles` (fact sheets: no extraction). Meanwhile the RSS
-of the server process and of its descendants (the query workers and their fork server) is
-sampled from /proc.
+alone for `--baseline-seconds`, then while one writer keeps creating and replacing articles
+through `POST /articles` (fact sheets: no extraction): for `--settle-seconds`, while
+RocksDB's caches fill, and then for the measured `--seconds`. Meanwhile the RSS of the
+server process and of its descendants (the query workers and their fork server) is sampled
+from /proc.
 
 Reported: requests per kind, errors (a status outside 2xx that the request did not expect,
 or a transport error: any makes the exit status 1), p50/p95/p99 latency per kind and
-overall, reads with and without the writer, write latency, and the RSS at start, at the end,
-its maximum and the slope of a least-squares line through it in MB/min. `--out` gets it all
+overall, reads with and without the writer, write latency, and the RSS when the server
+starts, when the writer starts, at the start and end of the measured phase (flat: it grew
+by no more than FLAT_PERCENT), its maximum and the slope of a least-squares line through it
+in MB/min, with the capacity of RocksDB's block caches from the store's LOG. `--out` gets it all
 as JSON; a markdown table is printed. bench/LOAD.md explains how to read them.
 """
 
@@ -304,28 +307,35 @@ async def reader(
                 record.add(phase, kind, 0.0, 200, False, f"unreadable body: {exc!r}")
 
 
+@dataclass
+class Written:
+    """What the writer has done so far, carried from one writing phase to the next: the
+    articles stored (new ones are numbered on from there) and the revisions sent."""
+
+    articles: int
+    revision: int = 0
+
+
 async def writer(
     origin: str,
     token: str,
     phase: str,
     until: float,
-    preloaded: int,
+    written: Written,
     rng: random.Random,
     record: Record,
 ) -> None:
     """Create a new article or replace a stored one (same text, new names and title), in turn
     at random, back to back until `until`."""
     sources = samples()
-    next_new = preloaded
-    revision = 0
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=origin, timeout=300, headers=headers) as http:
         while time.perf_counter() < until:
             create = rng.random() < 0.5
-            n = next_new if create else rng.randrange(next_new)
+            n = written.articles if create else rng.randrange(written.articles)
             text, report = synthetic(n, sources, rng)
-            revision += 1
-            report.article.title = f"{report.article.title} (load revision {revision})"
+            written.revision += 1
+            report.article.title = f"{report.article.title} (load revision {written.revision})"
             body = {
                 "text": text,
                 "facts": report.model_dump(mode="json", exclude_none=True),
@@ -344,7 +354,7 @@ async def writer(
             record.add(phase, kind, seconds, r.status_code, ok, "" if ok else r.text)
             if ok:
                 record.changes[r.json()["change"]] += 1
-                next_new += create
+                written.articles += create
 
 
 async def drive(
@@ -355,7 +365,7 @@ async def drive(
     readers: int,
     writing: bool,
     t: Targets,
-    preloaded: int,
+    written: Written,
     seed: int,
     record: Record,
 ) -> float:
@@ -367,8 +377,8 @@ async def drive(
         for i in range(readers)
     ]
     if writing:
-        rng = random.Random(f"{seed}-writer")
-        tasks.append(writer(origin, token, phase, until, preloaded, rng, record))
+        rng = random.Random(f"{seed}-writer-{phase}")
+        tasks.append(writer(origin, token, phase, until, written, rng, record))
     await asyncio.gather(*tasks)
     return time.perf_counter() - started
 
@@ -463,18 +473,34 @@ class Sampler:
         )
 
 
+FLAT_PERCENT = 5.0  # the most RSS may grow over the measured phase and still count as flat
+
+
 def memory_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
-    """Start, end, max and the least-squares slope (MB/min) of each RSS series; the slope
-    over the writer phase, and over its second half, where caches have warmed."""
+    """Each RSS series at the server's start, when the writer starts, over the measured
+    phase (its start, end and least-squares slope in MB/min, also over its second half) and
+    its maximum; `flat` when no series grew more than FLAT_PERCENT over the measured phase.
+
+    The measured phase follows `--settle-seconds` of the same traffic because RocksDB's
+    caches fill under it (bounded: `block_caches`); RSS before they are full says how full
+    they are, not whether memory leaks.
+    """
     load = [s for s in samples if s["phase"] == "load"]
+    writing = [s for s in samples if s["phase"] in ("settle", "load")]
     out: dict[str, Any] = {}
     for key in ("server_mb", "workers_mb", "total_mb"):
         series: dict[str, Any] = {
             "start": samples[0][key],
+            "writer_start": writing[0][key] if writing else None,
             "load_start": load[0][key] if load else None,
+            "load_end": load[-1][key] if load else None,
             "end": samples[-1][key],
             "max": max(s[key] for s in samples),
         }
+        if load:
+            grew = load[-1][key] - load[0][key]
+            series["load_growth_mb"] = round(grew, 1)
+            series["load_growth_percent"] = round(100 * grew / load[0][key], 1)
         for name, part in (("slope_mb_per_min", load), ("slope_2nd_half", load[len(load) // 2 :])):
             if len(part) >= 3:
                 fit = statistics.linear_regression(
@@ -482,10 +508,32 @@ def memory_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
                 )
                 series[name] = round(fit.slope, 2)
         out[key.removesuffix("_mb")] = series
+    growth = [out[k].get("load_growth_percent") for k in ("server", "workers", "total")]
+    out["flat"] = all(g is not None and g <= FLAT_PERCENT for g in growth)
+    out["flat_percent"] = FLAT_PERCENT
     out["fds"] = {"start": samples[0]["fds"], "end": samples[-1]["fds"]}
     out["fds"]["max"] = max(s["fds"] for s in samples)
     out["generations_max"] = max(s["generations"] for s in samples)
     return out
+
+
+def block_caches(store: Path) -> dict[str, int]:
+    """RocksDB's block caches as the store's LOG records them when it opens: capacity in
+    bytes by cache address (column families may share one). pyoxigraph sets no size, so
+    these are Oxigraph's, and they bound what reading the store can hold in memory."""
+    caches: dict[str, int] = {}
+    try:
+        log = (store / "LOG").read_text(errors="replace")
+    except OSError:
+        return caches
+    address = None
+    for line in log.splitlines():
+        if m := re.match(r"\s*block_cache: (0x[0-9a-f]+)", line):
+            address = m[1]
+        elif address and (m := re.match(r"\s*capacity : (\d+)", line)):
+            caches[address] = int(m[1])
+            address = None
+    return caches
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -548,7 +596,9 @@ def summarise(
             "reads_overall": stats(every),
             "reads_per_second": round(len(every) / seconds, 1) if seconds else None,
         }
-    writes = {k: lat for (p, k), lat in record.latencies.items() if k.startswith("write:")}
+    writes = {  # the measured phase's, as for reads; `changes` counts every phase's
+        k: lat for (p, k), lat in record.latencies.items() if p == "load" and k.startswith("write:")
+    }
     result["writes"] = {k: stats(lat) for k, lat in sorted(writes.items())}
     result["writes"]["write:all"] = stats([x for lat in writes.values() for x in lat])
     result["writes"]["changes"] = dict(record.changes)
@@ -609,7 +659,7 @@ def table(result: dict[str, Any]) -> str:
     for kind, s in result["writes"].items():
         if kind.startswith("write:"):
             errors = (
-                sum(n for (p, k), n in failed.items() if k.startswith("write:"))
+                sum(n for (p, k), n in failed.items() if p == "load" and k.startswith("write:"))
                 if kind == "write:all"
                 else failed[("load", kind)]
             )
@@ -617,8 +667,9 @@ def table(result: dict[str, Any]) -> str:
     mem = result["memory"]
     lines += [
         "",
-        "| RSS MB | start | writer starts | end | max | slope MB/min | 2nd half MB/min |",
-        "|---|---|---|---|---|---|---|",
+        "| RSS MB | server starts | writer starts | measured: start | end | growth "
+        "| slope MB/min | 2nd half MB/min | max |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for key, name in (
         ("server", "server"),
@@ -627,9 +678,17 @@ def table(result: dict[str, Any]) -> str:
     ):
         m = mem.get(key, {})
         lines.append(
-            f"| {name} | {m.get('start')} | {m.get('load_start')} | {m.get('end')} | "
-            f"{m.get('max')} | {m.get('slope_mb_per_min')} | {m.get('slope_2nd_half')} |"
+            f"| {name} | {m.get('start')} | {m.get('writer_start')} | {m.get('load_start')} "
+            f"| {m.get('load_end')} | {m.get('load_growth_percent')}% "
+            f"| {m.get('slope_mb_per_min')} | {m.get('slope_2nd_half')} | {m.get('max')} |"
         )
+    caches = mem.get("block_caches", {})
+    lines += [
+        "",
+        f"Memory flat over the measured phase (no series grew more than {mem.get('flat_percent')}%"
+        f"): **{'yes' if mem.get('flat') else 'no'}**. RocksDB's block caches: "
+        f"{sum(caches.values()) / MB:.0f} MB in all ({len(caches)} caches).",
+    ]
     cpu = ", ".join(f"{p['server_cpu_percent']}% ({name})" for name, p in phases.items())
     lines += [
         "",
@@ -648,6 +707,12 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=600, help="readers + writer phase")
     ap.add_argument(
         "--baseline-seconds", type=float, default=60, help="readers alone first (0: skip)"
+    )
+    ap.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=1200,
+        help="readers + writer before the measured phase, while RocksDB's caches fill (0: none)",
     )
     ap.add_argument("--readers", type=int, default=4, help="concurrent reader clients")
     ap.add_argument("--articles", type=int, default=3000, help="synthetic articles preloaded")
@@ -685,8 +750,14 @@ def main() -> int:
                 raise SystemExit("the server did not start within 180 s")
             sampler.start()
             sampler.sample()
-            plan = [("warm-up", 5.0, False), ("baseline", args.baseline_seconds, False)]
-            for phase, seconds, writing in [*plan, ("load", args.seconds, True)]:
+            plan = [
+                ("warm-up", 5.0, False),
+                ("baseline", args.baseline_seconds, False),
+                ("settle", args.settle_seconds, True),
+                ("load", args.seconds, True),
+            ]
+            written = Written(articles)
+            for phase, seconds, writing in plan:
                 if seconds <= 0:
                     continue
                 sampler.phase = phase
@@ -701,13 +772,14 @@ def main() -> int:
                         args.readers,
                         writing,
                         t,
-                        articles,
+                        written,
                         args.seed,
                         into,
                     )
                 )
                 if into is record:
                     phases[phase] = took
+            sampler.sample()  # the measured phase's last
             sampler.phase = "after"
             alive = server.poll() is None
         finally:
@@ -721,6 +793,7 @@ def main() -> int:
             "config": {
                 "seconds": args.seconds,
                 "baseline_seconds": args.baseline_seconds,
+                "settle_seconds": args.settle_seconds,
                 "readers": args.readers,
                 "writers": 1,
                 "articles": articles,
@@ -737,6 +810,7 @@ def main() -> int:
             "generate_seconds": round(generated, 1),
         }
         result = summarise(record, phases, sampler, meta)
+        result["memory"]["block_caches"] = block_caches(store)
         args.out.write_text(json.dumps(result, indent=1) + "\n")
         print()
         print(table(result))

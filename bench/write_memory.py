@@ -6,7 +6,8 @@ What `POST /articles` does on the embedded store, without HTTP or query workers:
 synthetic article through `kg.ingest.ingest_report` (resolution, mapping, SHACL, conflicts,
 one update), then a checkpoint generation (`api.workers.Generations`, as the server makes
 after every write; the previous one removed). Half the writes replace a stored article,
-half add one, as bench/load.py's writer does. Every `--every` writes it prints the process's
+half add one, as bench/load.py's writer does; `--creates 0` only replaces, so the data
+stays the same size. Every `--every` writes it prints the process's
 RSS and, with `--trace`, the Python heap that tracemalloc sees: a heap that stays flat while
 RSS grows is native memory (RocksDB's write buffers, block cache and table readers), not a
 Python leak. `--no-checkpoint` leaves the flushes to RocksDB.
@@ -45,6 +46,9 @@ def main() -> None:
     ap.add_argument("--writes", type=int, default=1500)
     ap.add_argument("--articles", type=int, default=1000, help="synthetic articles preloaded")
     ap.add_argument("--every", type=int, default=50, help="writes between samples")
+    ap.add_argument(
+        "--creates", type=float, default=0.5, help="share of writes that add an article (0: none)"
+    )
     ap.add_argument("--no-checkpoint", action="store_true", help="no generation after writes")
     ap.add_argument("--trace", action="store_true", help="also the Python heap (slower)")
     ap.add_argument("--out", type=Path, default=None, help="the samples as JSON")
@@ -63,8 +67,14 @@ def main() -> None:
         print(f"{args.articles:,} articles ({quads:,} quads) preloaded", flush=True)
         rows: list[dict[str, float]] = []
         started, previous = time.perf_counter(), None
+        stored, created = args.articles, 0.0
         for n in range(1, args.writes + 1):
-            number = args.articles + n if n % 2 else rng.randrange(args.articles)
+            created += args.creates  # every 1/creates-th write adds one, evenly spread
+            if created >= 1:
+                created -= 1
+                number, stored = stored, stored + 1
+            else:
+                number = rng.randrange(stored)
             text, report = synthetic(number, sources, rng)
             ingest_report(store, text, report, conflicts=True)
             if not args.no_checkpoint:
@@ -76,6 +86,7 @@ def main() -> None:
                 gc.collect()
                 row = {
                     "writes": n,
+                    "articles": stored,
                     "seconds": round(time.perf_counter() - started, 1),
                     "rss_mb": round(rss_mb(), 1),
                 }
