@@ -241,10 +241,8 @@ def main() -> None:
         from api.routes import common, paging
 
         # What the routes keep per store generation: nothing, as just after a write.
-        if hasattr(paging, "DATE_CACHE_ENTRIES"):
-            paging.DATE_CACHE_ENTRIES = 0
-        if hasattr(common, "NAMED_ENTRIES"):
-            common.NAMED_ENTRIES = 0
+        for cache in (paging.DATES, paging.UNDATED, common.NAMES):
+            cache.entries = 0
     results = asyncio.run(measure(args.store, args.runs, args.deep, args.follow_below, only))
     out = {
         "store": str(args.store),

@@ -14,8 +14,8 @@ sheets replayed under new URLs, dates and names), so no spaCy runs. Through the 
 every article goes the way `claimgraph ingest --facts` takes it: entity resolution against
 the store, RDF mapping, SHACL validation (in `--workers` processes while the next article is
 mapped, as `claimgraph ingest --workers` does), the atomic store write (`replace_articles` in
-batches of `--batch` when the store has it, else `replace_article` per article), then, as
-after a bulk ingest, one refresh of the conflicting-figures graph. Each load runs in a child
+batches of `--batch`), then, as after a bulk ingest, one refresh of the conflicting-figures
+graph. Each load runs in a child
 process of its own, so its peak RSS is the load's alone; the store's size is `du` of its
 directory after close. Then claimgraph's server is started on the store (its own process, a
 free loopback port): `--clients` clients send a fixed, seeded query mix for `--seconds`,
@@ -80,7 +80,6 @@ class StepTimer:
     def __init__(self) -> None:
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter[str] = Counter()
-        self.last: dict[str, Any] = {}
 
     def wrap(self, step: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -90,7 +89,6 @@ class StepTimer:
             finally:
                 self.seconds[step] += time.perf_counter() - started
                 self.calls[step] += 1
-            self.last[step] = result
             return result
 
         return timed
@@ -192,40 +190,29 @@ def load(
         store = ClaimStore(store_dir)
     else:
         store = ClaimStore(store_dir)
-        batched = hasattr(store, "replace_articles")
-        if batched:
-            write = f"ClaimStore.replace_articles, batches of {batch}"
-            replace = timer.wrap("write", store.replace_articles)
-        else:
-            write = "ClaimStore.replace_article, one update per article"
-            store.replace_article = timer.wrap("write", store.replace_article)  # type: ignore[method-assign]
+        write = f"ClaimStore.replace_articles, batches of {batch}"
+        replace = timer.wrap("write", store.replace_articles)
         pending: list[Any] = []
         verdicts: list[Any] = []
-        pool = _pool(workers) if workers > 1 and batched else None
+        pool = _pool(workers) if workers > 1 else None
         if pool is not None:
             write += f", SHACL in {workers} worker processes"
         for n in range(size):
             text, report = article(n)
-            if batched:
-                graphs = kg.ingest.build_graphs(
-                    text, report, store=store, model_version="fact sheet"
-                )
-                what = f"article {graphs.article.value}"
-                if pool is None:
-                    kg.ingest.ensure_valid(graphs.quads, what=what)
-                else:
-                    verdicts.append(pool.apply_async(_validate_item, (_nquads(graphs), what)))
-                pending.append(graphs)
-                if len(pending) >= batch or n + 1 == size:
-                    with timer.step("validate"):
-                        refused = [r for v in verdicts if (r := v.get()) is not None]
-                    if refused:
-                        raise SystemExit(f"SHACL refused a generated article: {refused[0]}")
-                    replace(pending)
-                    pending, verdicts = [], []
+            graphs = kg.ingest.build_graphs(text, report, store=store, model_version="fact sheet")
+            what = f"article {graphs.article.value}"
+            if pool is None:
+                kg.ingest.ensure_valid(graphs.quads, what=what)
             else:
-                kg.ingest.ingest_report(store, text, report, model_version="fact sheet")
-                graphs = timer.last["map"]
+                verdicts.append(pool.apply_async(_validate_item, (_nquads(graphs), what)))
+            pending.append(graphs)
+            if len(pending) >= batch or n + 1 == size:
+                with timer.step("validate"):
+                    refused = [r for v in verdicts if (r := v.get()) is not None]
+                if refused:
+                    raise SystemExit(f"SHACL refused a generated article: {refused[0]}")
+                replace(pending)
+                pending, verdicts = [], []
             if n % 97 == 0:
                 sample.add(graphs, report)
             advanced(n)
@@ -316,13 +303,11 @@ def run_load(
 # What to look up in the profile, by (file suffix, function name): the steps and, inside
 # them, the parts that might be batched or cached.
 PROFILED = [
-    ("ingest.py", "ingest_report", "ingest_report (the whole per-article path)"),
     ("resolve.py", "known_entities", "resolve: kg.resolve.known_entities"),
     ("mapping.py", "article_graphs", "map: kg.mapping.article_graphs"),
     ("validate.py", "ensure_valid", "validate: kg.validate.ensure_valid"),
     ("validate.py", "to_rdflib", "  quads → rdflib graph"),
     ("validate.py", "validate_graph", "  pyshacl validate + report"),
-    ("store.py", "replace_article", "write: ClaimStore.replace_article"),
     ("store.py", "replace_articles", "write: ClaimStore.replace_articles"),
     ("store.py", "article_graph_names", "  read the article's stored graphs"),
     ("store.py", "stored_quads", "  read the article's stored quads"),

@@ -25,15 +25,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import HTTPException, Query
+from pyoxigraph import Literal
 
 from api.engine import Engine
-from api.routes.common import Row, generation, select, select_capped, v, values_of
+from api.routes.common import PerGeneration, Row, select, select_capped, v, values_of
 from kg.vocab import SCHEMA, XSD
 
 After = Annotated[
@@ -57,10 +57,9 @@ KEY_ROWS = 4000
 SELECTIVE_ROWS = 1000
 DATES_PER_FETCH = 256
 # The distinct dates are the one scan of every dated thing a page needs (0.07 to 0.1 s at
-# 10,000 articles): kept per store generation (common.generation), newest entries last.
-DATE_CACHE_ENTRIES = 256
-_DATE_CACHE: OrderedDict[tuple[object, ...], list[str]] = OrderedDict()
-_UNDATED_CACHE: OrderedDict[tuple[object, ...], list[str] | None] = OrderedDict()
+# 10,000 articles): kept per store generation, as are the undated things.
+DATES: PerGeneration[list[str]] = PerGeneration(256)
+UNDATED: PerGeneration[list[str] | None] = PerGeneration(16)
 UNDATED_PER_QUERY = 500
 MAX_DATES_PER_BATCH = 256
 
@@ -256,23 +255,18 @@ async def _undated(engine: Engine, listing: DatedListing) -> list[str] | None:
     4.4 s at 10,000 articles (the engine joined every claim first), this 0.1 s + lookups.
     Kept per store generation, as the dates are.
     """
-    kept = generation(engine)
-    cache_key = (id(engine), kept, listing.dated_type, "undated")
-    if kept is not None and cache_key in _UNDATED_CACHE:
-        return _UNDATED_CACHE[cache_key]
     x = listing.dated
-    rows = await select_capped(
-        engine,
-        f"SELECT {x} WHERE {{ {x} a {listing.dated_type} . "
-        f"OPTIONAL {{ {x} {SCHEMA.datePublished} ?d_ }} FILTER (!BOUND(?d_)) }}",
-        KEY_ROWS,
-    )
-    things = None if rows is None else [r[x.lstrip("?")].value for r in rows]
-    if kept is not None:
-        _UNDATED_CACHE[cache_key] = things
-        while len(_UNDATED_CACHE) > min(16, DATE_CACHE_ENTRIES):
-            _UNDATED_CACHE.popitem(last=False)
-    return things
+
+    async def lookup() -> list[str] | None:
+        rows = await select_capped(
+            engine,
+            f"SELECT {x} WHERE {{ {x} a {listing.dated_type} . "
+            f"OPTIONAL {{ {x} {SCHEMA.datePublished} ?d_ }} FILTER (!BOUND(?d_)) }}",
+            KEY_ROWS,
+        )
+        return None if rows is None else [r[x.lstrip("?")].value for r in rows]
+
+    return await UNDATED.get(engine, (listing.dated_type,), lookup)
 
 
 def _take(keys: list[Key], after: Key | None, offset: int, want: int) -> list[Key]:
@@ -290,8 +284,6 @@ def _keys_of(rows: list[Row], listing: DatedListing) -> list[Key]:
 
 
 def _date_term(lexical: str) -> str:
-    from pyoxigraph import Literal
-
     return str(Literal(lexical, datatype=XSD.date))
 
 
@@ -324,8 +316,6 @@ def _plain(lexical: str) -> str:
     """A date's lexical form as a simple literal. Dates are compared as their YYYY-MM-DD
     strings (the same order): once xsd:date literals of fact-checks were stored beside the
     articles', Virtuoso found no article date `<= "2025-06-09"^^xsd:date`."""
-    from pyoxigraph import Literal
-
     return str(Literal(lexical))
 
 
@@ -347,27 +337,20 @@ def _dates(
     async def fetch(below: str | None, inclusive: bool) -> list[str]:
         if resumed and below is None:
             return []
-        # Kept per store generation (common.generation): never stale.
-        kept = generation(engine)
-        cache_key = (id(engine), kept, listing.dated_type, below, inclusive, since)
-        if kept is not None and cache_key in _DATE_CACHE:
-            _DATE_CACHE.move_to_end(cache_key)
-            return _DATE_CACHE[cache_key]
         bound = _range("?d", since, None)
         if below is not None:
             bound += f" FILTER (STR(?d) {'<=' if inclusive else '<'} {_plain(below)})"
-        rows = await select(
-            engine,
-            f"""SELECT DISTINCT ?d WHERE {{
+
+        async def lookup() -> list[str]:
+            rows = await select(
+                engine,
+                f"""SELECT DISTINCT ?d WHERE {{
   ?x a {listing.dated_type} ; {SCHEMA.datePublished} ?d . {bound}
 }} ORDER BY DESC(STR(?d)) LIMIT {DATES_PER_FETCH}""",
-        )
-        dates = [r["d"].value for r in rows]
-        if kept is not None:
-            _DATE_CACHE[cache_key] = dates
-            while len(_DATE_CACHE) > DATE_CACHE_ENTRIES:
-                _DATE_CACHE.popitem(last=False)
-        return dates
+            )
+            return [r["d"].value for r in rows]
+
+        return await DATES.get(engine, (listing.dated_type, below, inclusive, since), lookup)
 
     return _Dates(fetch, start)
 
@@ -376,8 +359,6 @@ def after_filter(names: Sequence[str], key: Key) -> str:
     """SPARQL for "the row sorts after `key`" in ascending order of `names`' expressions,
     an unbound (None) value sorting first, as in SPARQL's ORDER BY. Give expressions that
     are simple literals (`STR(?x)`): Virtuoso finds no xsd:string greater than "b"."""
-    from pyoxigraph import Literal
-
     first, value = names[0], key[0]
     if value is None:
         head = f"BOUND({_var_of(first)})"
