@@ -43,12 +43,18 @@ from kg.vocab import CG, PROV, SCHEMA, SEM
 router = APIRouter(tags=["quantities"])
 
 
-def _about(var: str) -> str:
-    """`?var` is what the figure concerns: mentioned, counted, or its event's place or actor."""
-    return (
-        f"{{ ?c {SCHEMA.mentions} ?{var} }} UNION {{ ?q {CG.countedOf} ?{var} }} "
-        f"UNION {{ GRAPH ?c {{ ?ev {CG.count} ?q ; {SEM.hasPlace}|{SEM.hasActor} ?{var} }} }}"
+def _about(var: str, within: str = "") -> str:
+    """`?var` is what the figure concerns: mentioned, counted, or its event's place or actor.
+
+    `within` (the page's `VALUES`) goes inside each branch of the union, where Oxigraph joins
+    it first; outside, it evaluated the union (proposition graphs included) for every figure.
+    """
+    branches = (
+        f"?c {SCHEMA.mentions} ?{var} .",
+        f"?q {CG.countedOf} ?{var} .",
+        f"GRAPH ?c {{ ?ev {CG.count} ?q ; {SEM.hasPlace}|{SEM.hasActor} ?{var} }}",
     )
+    return " UNION ".join(f"{{ {within} {branch} }}" for branch in branches)
 
 
 def _quantity_keys(patterns: str, tests: str) -> Callable[[str], str]:
@@ -163,19 +169,10 @@ async def list_quantities(
         )
         # What each figure concerns, in a query of its own with the page's pairs inside each
         # branch of the union: as an OPTIONAL of the query above, Oxigraph evaluated the
-        # union (proposition graphs included) apart and joined it after (0.08 s against
-        # 0.001 s for 20 figures at 10,000 articles).
-        branches = [
-            f"{{ VALUES (?q ?c) {{ {values} }} {branch} }}"
-            for branch in (
-                f"?c {SCHEMA.mentions} ?about_ .",
-                f"?q {CG.countedOf} ?about_ .",
-                f"GRAPH ?c {{ ?ev {CG.count} ?q ; {SEM.hasPlace}|{SEM.hasActor} ?about_ }}",
-            )
-        ]
-        for hit in await select(
-            engine, f"SELECT DISTINCT ?q ?c ?about_ WHERE {{ {' UNION '.join(branches)} }}"
-        ):
+        # union apart and joined it after (0.08 s against 0.001 s for 20 figures at 10,000
+        # articles).
+        about = _about("about_", within=f"VALUES (?q ?c) {{ {values} }}")
+        for hit in await select(engine, f"SELECT DISTINCT ?q ?c ?about_ WHERE {{ {about} }}"):
             key = (hit["q"].value, hit["c"].value)
             concerned.setdefault(key, set()).add(hit["about_"].value)
     by_pair = {(r["q"].value, r["c"].value): r for r in rows}

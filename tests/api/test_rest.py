@@ -76,6 +76,14 @@ def test_entities_quantities_conflicts(web: httpx.Client) -> None:
     assert [(q["surfaceText"], q["claimant"]["name"]) for q in rows] == [
         ("1,200 members", "state officials")
     ]
+    # What the figure concerns (the claim's mentions, what it counts, its event's place and
+    # actors), each linked to its entity page; the entity it was found by is among them.
+    about = [a["href"] for a in rows[0]["about"]]
+    assert about == [
+        "/entities/organization/oregon-national-guard",
+        "/entities/person/elena-marsh",
+        "/entities/place/clatsop-county",
+    ]
     conflicts = web.get("/conflicts").json()["items"]
     figures = {(c["a"]["figure"], c["b"]["figure"]) for c in conflicts}
     assert ("6,500 workers", "About 12,000 dockworkers") in figures or (
