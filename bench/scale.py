@@ -63,7 +63,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.api import P, free_port, pct, samples, stop, synthetic, wait_up  # noqa: E402
-from kg.bulk import _nquads, _pool, _validate_item  # noqa: E402
+from kg.articles import pool as _pool  # noqa: E402
+from kg.bulk import _nquads, _validate_item  # noqa: E402
 
 BASE = "https://claimgraph.org/id/"  # kg.mapping.DEFAULT_BASE_IRI, served under /id/
 KINDS = ["iri", "claims", "entity", "join2", "aggregate", "construct", "search"]

@@ -11,10 +11,8 @@ article that fails goes to the failures file with its reason; the others go on.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -22,6 +20,8 @@ from typing import TextIO
 
 from pyoxigraph import RdfFormat, parse, serialize
 
+from kg.articles import BulkItem, extract_item, read_items
+from kg.articles import pool as worker_pool
 from kg.errors import (
     ClaimgraphError,
     InputError,
@@ -32,26 +32,9 @@ from kg.errors import (
 from kg.graphstore import Change, GraphStore
 from kg.ingest import build_graphs
 from kg.mapping import ArticleGraphs
-from kg.report import ArticleMeta, Extraction
+from kg.report import Extraction
 from kg.store import ClaimStore
-from kg.textio import decode_article, looks_like_html
 from kg.validate import ensure_valid
-
-SUFFIXES = (".txt", ".html", ".htm")
-
-
-@dataclass(frozen=True)
-class BulkItem:
-    """One article to ingest: where it came from, its raw text or page, and its metadata."""
-
-    id: str
-    raw: str
-    meta: ArticleMeta
-
-    @property
-    def digest(self) -> str:
-        data = self.raw + "\x1f" + self.meta.model_dump_json()
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -61,64 +44,6 @@ class BulkReport:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     failed_ids: set[str] = field(default_factory=set)
-
-
-def read_items(source: Path) -> Iterator[BulkItem | tuple[str, str]]:
-    """The articles of a directory (NAME.txt/.html, metadata in NAME.meta.json) or a JSONL
-    file (`text` or `html`, `url`, `published`, `publisher`, `title`), in a stable order;
-    an unreadable one comes as (id, reason)."""
-    if source.is_dir():
-        for path in sorted(p for p in source.rglob("*") if p.suffix.lower() in SUFFIXES):
-            item_id = str(path.relative_to(source))
-            try:
-                raw = decode_article(path.read_bytes(), source=item_id)
-                sidecar = path.with_suffix(".meta.json")
-                meta = (
-                    ArticleMeta.model_validate_json(sidecar.read_bytes())
-                    if sidecar.exists()
-                    else ArticleMeta()
-                )
-                yield BulkItem(item_id, raw, meta)
-            except (OSError, ValueError, ClaimgraphError) as exc:
-                yield item_id, str(exc)
-        return
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {source}: {exc}") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        item_id = f"{source.name}:{n}"
-        try:
-            row = json.loads(line)
-            raw = row.get("html") or row.get("text")
-            if not isinstance(raw, str) or not raw.strip():
-                raise InputError("the line has no `text` or `html`")
-            meta = ArticleMeta.model_validate(
-                {k: row[k] for k in ("url", "published", "publisher", "title") if k in row}
-            )
-            yield BulkItem(item_id, raw, meta)
-        except (ValueError, AttributeError, ClaimgraphError) as exc:
-            yield item_id, str(exc)
-
-
-def _extract_item(item: BulkItem) -> tuple[str, str, Extraction | str]:
-    """In a worker: the article's text and report, or the reason it has none."""
-    from kg.extract import extract
-
-    try:
-        text, meta = item.raw, item.meta
-        if looks_like_html(text):
-            from kg.extract.html import read_html
-
-            text, page = read_html(text, url=meta.url)
-            meta = page.model_copy(
-                update={k: v for k, v in meta.model_dump().items() if v is not None}
-            )
-        return item.id, text, extract(text, meta)
-    except ClaimgraphError as exc:
-        return item.id, "", str(exc)
 
 
 def ingest_many(
@@ -181,7 +106,7 @@ def _ingest_many(
             else:
                 todo.append(entry)
         digests = {item.id: item.digest for item in todo}
-        pool = _pool(workers) if workers > 1 and len(todo) > 1 else None
+        pool = worker_pool(workers) if workers > 1 and len(todo) > 1 else None
         try:
             with journal.open("a", encoding="utf-8") as log:
                 _run(store, todo, base, batch, pool, report, fail_log, log, digests, progress)
@@ -218,7 +143,7 @@ def _run(
         pending.close()
         pending = ClaimStore()
 
-    extractions = pool.imap(_extract_item, todo, chunksize=4) if pool else map(_extract_item, todo)
+    extractions = pool.imap(extract_item, todo, chunksize=4) if pool else map(extract_item, todo)
     for n, (item_id, text, result) in enumerate(extractions, 1):
         try:
             if isinstance(result, str):
@@ -311,13 +236,6 @@ def _store_batch(
             report.unchanged += 1
         else:
             report.stored += 1
-
-
-def _pool(workers: int) -> Pool:
-    """Workers for extraction and validation; forked where the platform can, so that they
-    start with what this process has loaded."""
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if fork else "spawn").Pool(workers)
 
 
 def _fail(report: BulkReport, log: TextIO, item_id: str, reason: str) -> None:

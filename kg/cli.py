@@ -278,25 +278,88 @@ class ReportFormat(StrEnum):
 
 @app.command()
 def extract(
-    file: Annotated[Path, typer.Argument(help="Article: plain text or HTML, UTF-8.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Article: plain text or HTML, UTF-8; or a directory of NAME.txt / NAME.html "
+            "(metadata in NAME.meta.json) or a JSONL file, with --out."
+        ),
+    ],
     published: PublishedOpt = None,
     url: UrlOpt = None,
     publisher: PublisherOpt = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="json or text.")] = (
         ReportFormat.text
     ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="For a directory or JSONL file: write REPORTS/NAME.json for each article."
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Extraction processes, for a directory.")
+    ] = 1,
 ) -> None:
-    """Print the extraction report of one article (nothing is stored)."""
+    """Print the extraction report of one article, or write one report per article of a
+    directory (nothing is stored)."""
 
     def run() -> None:
+        if file.is_dir() or file.suffix == ".jsonl":
+            if out is None:
+                raise InputError(
+                    f"{file} holds many articles: name a directory for the reports with --out"
+                )
+            _extract_batch(file, out, workers)
+            return
+        if out is not None:
+            raise InputError(
+                "--out is for a directory or JSONL file of articles; one article prints its report"
+            )
         text, meta = _text_and_meta(file, _meta(None, published, url, publisher))
         report = _extract(text, meta)
         if format is ReportFormat.json:
-            typer.echo(json.dumps(report.model_dump(mode="json", exclude_none=True), indent=1))
+            typer.echo(_report_json(report))
         else:
             typer.echo(_summary(text, report))
 
     guarded(run)
+
+
+def _report_json(report: Extraction) -> str:
+    return json.dumps(report.model_dump(mode="json", exclude_none=True), indent=1)
+
+
+def _extract_batch(source: Path, out: Path, workers: int) -> None:
+    """REPORTS/NAME.json for every article; a failing article is named and the rest go on."""
+    from kg.articles import extract_reports
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the reports directory {out}: {exc.strerror}") from None
+    written, failed = 0, 0
+    with progress_bar("extracting", "articles") as advance:
+        for n, (item_id, result, total) in enumerate(extract_reports(source, workers), 1):
+            if isinstance(result, str):
+                failed += 1
+                typer.echo(f"failed: {item_id}: {result}", err=True)
+            else:
+                target = out / _report_name(item_id)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(_report_json(result) + "\n", encoding="utf-8")
+                written += 1
+            advance(n, total)
+    # As bulk ingest does: the run succeeds, and the summary counts what failed (named above).
+    typer.echo(f"{written} reports written to {out}, {failed} failed")
+
+
+def _report_name(item_id: str) -> str:
+    """NAME.json for NAME.txt / NAME.html (sub-directories kept); batch.jsonl:3 → batch-3.json."""
+    if ":" in item_id:
+        stem, line = item_id.rsplit(":", 1)
+        return f"{Path(stem).stem}-{line}.json"
+    return str(Path(item_id).with_suffix(".json"))
 
 
 def _summary(text: str, report: Extraction) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from kg.extract.pipeline import check_text, extract_docs, load_model
 from kg.report import ArticleMeta, Extraction
 
-__all__ = ["extract", "extract_many"]
+__all__ = ["extract", "extract_many", "warm_up"]
 
 
 def extract(text: str, meta: ArticleMeta | None = None) -> Extraction:
@@ -27,6 +27,13 @@ def extract(text: str, meta: ArticleMeta | None = None) -> Extraction:
     """
     check_text(text)
     return next(extract_docs([(text, meta)]))
+
+
+def warm_up() -> None:
+    """Load the model and the lazily loaded tables (places, first names, lexicons) by
+    extracting one short article, so that forked workers inherit them instead of each
+    loading its own (seconds each)."""
+    extract("The mayor of Paris said on Monday that the city would hire 20 teachers.")
 
 
 def extract_many(
@@ -45,7 +52,7 @@ def extract_many(
     # article builds the lazily loaded tables (places, first names, lexicons) first.
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
-        extract("The mayor of Paris said on Monday that the city would hire 20 teachers.")
+        warm_up()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     with ctx.Pool(n_process, initializer=None if fork else load_model) as pool:
         for reports in pool.imap(_extract_batch, _batches(items, batch_size)):
