@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= .claimgraph/store
 
-.PHONY: run test setup system lint typecheck pytest lock clean
+.PHONY: run test setup system lint typecheck pytest lock clean train-attribution
 
 setup: $(STAMP) system api/static/node_modules/.installed
 
@@ -54,6 +54,11 @@ typecheck:
 # Every store test runs on the embedded store, `oxigraph serve` and Virtuoso: none may skip.
 pytest:
 	CLAIMGRAPH_REQUIRE_SERVERS=1 $(BIN)/pytest -q
+
+# Rebuild the shipped attribution model (kg/extract/data/attributor.npz) from PolNeAR's train
+# split in ../shared/polnear: seeded, about 10 minutes on 2 cores. `make test` never trains.
+train-attribution: setup
+	$(BIN)/python -m bench.train_attribution
 
 # Re-pin every dependency (with hashes) from pyproject.toml.
 lock:

@@ -245,10 +245,15 @@ def _components_only(nlp: object, texts: list[str], workers: int) -> None:
             factuality_of(doc, None, sent.start_char, sent.end_char)
 
 
-def run_one(mode: str, workers: int, articles: int) -> dict[str, Any]:
+def read_texts(folder: Path, limit: int) -> list[str]:
+    """Real articles (every NAME.txt of a folder, by name), for example PolNeAR's dev texts."""
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:limit]]
+
+
+def run_one(mode: str, workers: int, articles: int, folder: Path | None) -> dict[str, Any]:
     """Time one configuration RUNS times in this process; report medians and peak memory."""
     sys.path.insert(0, str(ROOT))
-    texts = generate_articles(articles)
+    texts = read_texts(folder, articles) if folder else generate_articles(articles)
     ours: Callable[[], None]
     label = "ours"
     try:
@@ -298,10 +303,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--texts",
+        type=Path,
+        help="measure on the NAME.txt files of this folder (e.g. ../shared/polnear/dev/text) "
+        "instead of generated articles",
+    )
     parser.add_argument("--one", nargs=2, metavar=("MODE", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.articles)))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.articles, args.texts)))
         return 0
     rows: list[dict[str, Any]] = []
     for workers in args.workers:
@@ -314,6 +325,7 @@ def main(argv: list[str]) -> int:
                 "--one",
                 mode,
                 str(workers),
+                *(["--texts", str(args.texts.resolve())] if args.texts else []),
             ]
             done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
             if done.returncode != 0:
@@ -321,7 +333,8 @@ def main(argv: list[str]) -> int:
                 return 1
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     words, n = rows[0]["words"], rows[0]["articles"]
-    print(f"corpus: {n} generated articles, {words} words; medians of {RUNS} runs")
+    kind = f"articles of {args.texts}" if args.texts else "generated articles"
+    print(f"corpus: {n} {kind}, {words} words; medians of {RUNS} runs")
     print(
         f"{'pipeline':<11}{'workers':>8}{'seconds':>10}{'words/s':>10}{'articles/s':>12}"
         f"{'peak MB self':>14}{'peak MB children':>18}{'ours/bare':>11}"

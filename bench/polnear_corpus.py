@@ -34,11 +34,13 @@ class Attribution:
 def parse_ann(path: str) -> list[Attribution]:
     spans: dict[str, tuple[str, Pieces, str]] = {}
     events: list[dict[str, str]] = []
-    for line in open(path, encoding="utf8"):
-        parts = line.rstrip("\n").split("\t")
+    for line in Path(path).read_text(encoding="utf8").split("\n"):
+        parts = line.split("\t")
         if parts[0].startswith("T") and len(parts) > 1:
             label, *offsets = parts[1].split(" ")
-            pieces = [(int(a), int(b)) for a, b in (s.split() for s in " ".join(offsets).split(";"))]
+            pieces = [
+                (int(a), int(b)) for a, b in (s.split() for s in " ".join(offsets).split(";"))
+            ]
             spans[parts[0]] = (label, pieces, parts[2] if len(parts) > 2 else "")
         elif parts[0].startswith("E") and len(parts) > 1:
             events.append(dict(kv.split(":", 1) for kv in parts[1].split() if ":" in kv))
@@ -65,7 +67,7 @@ def articles(split: str) -> list[tuple[str, str, list[Attribution]]]:
         anns = sorted(glob.glob(str(root / "attributions" / f"{name}_*.ann")))
         if not anns:
             continue
-        text = open(path, encoding="utf-8").read()
+        text = Path(path).read_text(encoding="utf-8")
         out.append((name, text, parse_ann(anns[0])))
     return out
 

@@ -61,6 +61,13 @@ class OntologyError(ClaimgraphError):
     exit_code = 6
 
 
+class ModelFileError(ClaimgraphError):
+    """A model file that claimgraph ships (the attribution model) is missing or damaged; the
+    message names the file and the command that rebuilds it."""
+
+    exit_code = 7
+
+
 # What the OS says when it refuses a write (pyoxigraph's OSError carries RocksDB's text but no
 # errno, so the words are looked for as well as the number), then what a user can do about it:
 # for the store, and for any other place claimgraph writes (a backup, the files beside the store).

@@ -449,7 +449,7 @@ def _claim(
     w.add(node, PROV.wasDerivedFrom, art, g)
     w.add(node, SCHEMA.appearance, art, g)
     w.add(node, PROV.wasGeneratedBy, activity, g)
-    w.add(node, SCHEMA.text, _lit(text[c.start : c.end]), g)
+    w.add(node, SCHEMA.text, _lit(c.text(text)), g)
     w.add(node, CG.cue, _lit(c.cue), g)
     w.add(node, CG.contentSpan, span(c.start, c.end), g)
     if c.cue_start is not None and c.cue_end is not None:

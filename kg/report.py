@@ -134,6 +134,16 @@ class Claim(_Model):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     mentions: list[str] = Field(default_factory=list)
     quantities: list[str] = Field(default_factory=list)
+    # The pieces of a quotation its reporting clause interrupts ("X," she said, "Y"): one
+    # claim whose start/end run from the first piece to the last (PolNeAR's annotators make
+    # it one attribution); `text` joins the pieces.
+    parts: list[Span] = Field(default_factory=list)
+
+    def text(self, article: str) -> str:
+        """What was claimed, in the article's words (the pieces joined by a space)."""
+        if self.parts:
+            return " ".join(article[p.start : p.end] for p in self.parts)
+        return article[self.start : self.end]
 
     @model_validator(mode="after")
     def _ordered(self) -> Claim:

@@ -111,3 +111,50 @@ def test_twenty_megabytes_is_refused(cli: CliFn, tmp_path: Path) -> None:
     f.write_bytes(b"The mayor said the budget would grow. " * 550_000)
     r = cli("extract", str(f))
     assert r.exit_code == 2 and "over the 5 MB limit" in r.stderr
+
+
+@pytest.mark.embedded_only
+def test_extract_a_directory_into_reports(cli: CliFn, tmp_path: Path) -> None:
+    """One report per article, named after it; a failing article is named and the rest go on."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(
+        "Harbour master Tomas Lind said on Sunday that 40 fishing boats had returned.",
+        encoding="utf-8",
+    )
+    (articles / "page.html").write_text(PAGE, encoding="utf-8")
+    (articles / "empty.txt").write_text("   \n", encoding="utf-8")
+    out = tmp_path / "reports"
+    r = cli("extract", str(articles), "--out", str(out), "--workers", "2", store=False)
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["harbour.json", "page.json"]
+    assert "empty.txt" in r.stderr and "empty" in r.stderr.split("empty.txt", 1)[1]
+    assert "2 reports written" in r.stdout and "1 failed" in r.stdout
+    harbour = json.loads((out / "harbour.json").read_text(encoding="utf-8"))
+    single = json.loads(
+        cli("extract", str(articles / "harbour.txt"), "--format", "json", store=False).stdout
+    )
+    assert harbour == single
+
+
+@pytest.mark.embedded_only
+def test_extract_a_directory_needs_out(cli: CliFn, tmp_path: Path) -> None:
+    r = cli("extract", str(tmp_path), store=False)
+    assert r.exit_code == 2 and "--out" in r.stderr
+
+
+@pytest.mark.embedded_only
+def test_damaged_model_is_one_error_line(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.extract import attributor
+
+    damaged = tmp_path / "attributor.npz"
+    damaged.write_bytes(b"\x00" * 64)
+    monkeypatch.setattr(attributor, "MODEL_FILE", damaged)
+    f = tmp_path / "a.txt"
+    f.write_text("Mayor Ann Lee said the bridge would reopen on Monday.", encoding="utf-8")
+    r = cli("extract", str(f), store=False)
+    assert r.exit_code == 7
+    assert str(damaged) in r.stderr and "make train-attribution" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1

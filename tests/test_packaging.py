@@ -32,6 +32,7 @@ def test_wheel_ships_ontology_and_shapes(tmp_path: Path) -> None:
     assert "kg/_data/ontology/claimgraph.ttl" in names
     assert "kg/_data/shapes/claimgraph.shapes.ttl" in names
     assert "api/__init__.py" in names
+    assert "kg/extract/data/attributor.npz" in names
 
     target = tmp_path / "site"
     subprocess.run(
@@ -49,8 +50,9 @@ def test_wheel_ships_ontology_and_shapes(tmp_path: Path) -> None:
         check=True,
     )
     probe = (
-        "import kg.resources as r, kg.validate as v; "
-        "print(r.ontology_path()); print(len(v.shapes_graph()))"
+        "import kg.resources as r, kg.validate as v, kg.extract.attributor as a; "
+        "print(r.ontology_path()); print(len(v.shapes_graph())); "
+        "print(a.MODEL_FILE); print(len(a.load_weights().vectors))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -62,3 +64,5 @@ def test_wheel_ships_ontology_and_shapes(tmp_path: Path) -> None:
     ).stdout.splitlines()
     assert out[0].startswith(str(target))
     assert int(out[1]) > 100
+    assert out[2].startswith(str(target))
+    assert int(out[3]) == 3

@@ -82,8 +82,63 @@ def factuality_of(
         certainty = "possible"
     elif cue is not None and cue.lemma_.lower() in lex.probable_cues:
         certainty = "probable"
+    if cue is not None and reporting_negated(cue):
+        negated = True
+    if cue is not None and is_question(cue, span):
+        certainty = "possible"
     polarity: Polarity = "negative" if negated else "positive"
     return Factuality(certainty=certainty, polarity=polarity, tense=tense)
+
+
+# The reporting act itself: "did not say", "never claimed", "declined to say", "refused to
+# comment", "would not say", "asked whether". Its source asserts nothing of the content, so a
+# claim is marked negative (not said) or possible (asked), never a plain claim.
+_REFUSALS = frozenset({"decline", "refuse", "fail", "neglect", "avoid", "stop"})
+_ASKING = frozenset({"ask", "wonder", "question", "inquire", "query"})
+_INTERROGATIVES = frozenset(
+    {"whether", "if", "how", "what", "why", "when", "where", "who", "which"}
+)
+
+
+def reporting_negated(cue: Token) -> bool:
+    """The cue is denied or refused: "did not say", "never wrote", "declined to say", "would
+    not comment on", "no one said"."""
+    if any(c.dep_ == "neg" or c.lower_ in ("never", "n't", "not") for c in cue.children):
+        return True
+    subject = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(c.lower_ in ("no", "nobody", "none") or _has_no(c) for c in subject):
+        return True
+    head = cue.head
+    if cue.dep_ == "xcomp" and head.i != cue.i:
+        if head.lemma_.lower() in _REFUSALS:
+            return True
+        if any(c.dep_ == "neg" for c in head.children):
+            return True
+    return False
+
+
+def _has_no(tok: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+def is_question(cue: Token, content: Span) -> bool:
+    """The content is asked, not stated: "asked whether …", "wondered if …", or a question."""
+    first = content[0].lower_ if len(content) else ""
+    if cue.lemma_.lower() in _ASKING:
+        return True
+    if first in _INTERROGATIVES and first not in ("when", "where", "who", "which"):
+        return True
+    return content.text.rstrip(" \u201d\"'").endswith("?")
+
+
+def states_nothing(doc: Doc, cue_start: int | None, content_start: int, content_end: int) -> bool:
+    """A denied or refused report of a question ("did not say how many", "declined to say
+    whether"): nothing is claimed at all, so there is no claim to record."""
+    cue = _token_at(doc, cue_start)
+    span = doc.char_span(content_start, content_end, alignment_mode="expand")
+    if cue is None or span is None or len(span) == 0:
+        return False
+    return reporting_negated(cue) and span[0].lower_ in _INTERROGATIVES
 
 
 def _token_at(doc: Doc, char: int | None) -> Token | None:

@@ -27,6 +27,8 @@ from kg.extract.attribution import (
     RawClaim,
     document_source,
     find_claims,
+    learned_claims,
+    merge_claims,
     quote_spans,
     speaker_phrase,
 )
@@ -42,6 +44,7 @@ from kg.extract.coref import (
     resolve_pronoun,
 )
 from kg.extract.entities import Mention, build_matcher, find_name_mentions
+from kg.extract.factuality import factuality_of, states_nothing
 from kg.extract.gazetteer import Gazetteer, load_gazetteer, name_key
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.roles import find_roles
@@ -50,7 +53,6 @@ from kg.report import (
     Claim,
     Entity,
     Extraction,
-    Factuality,
     Quantity,
     Role,
     Span,
@@ -198,6 +200,57 @@ def _speaker_entity(
     return node
 
 
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+
+def _antecedent_of(tok: Token) -> Token:
+    """A relative pronoun's noun ("the senator, who said …" → senator); others as they are."""
+    if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+        noun = tok.head.head
+        while noun.dep_ == "conj" and noun.head.i != noun.i:
+            noun = noun.head
+        return noun
+    return tok
+
+
+def _unnamed_source(
+    tok: Token, table: EntityTable, lex: Lexicon, extra: dict[str, EntityNode]
+) -> EntityNode | None:
+    """A source the entity layer does not know ("the poll", "many", an unresolved "they"): an
+    entity of its own, one per wording in the article, so that the claim keeps its source.
+    PolNeAR's annotators attribute to such sources as often as to named people. Its type is
+    Group (an unnamed source): the text does not say who it is, so it is not a person of the
+    graph. Plural nouns for things ("salaries", "settlements") never speak."""
+    if tok.tag_ == "NNS" and tok.lower_.endswith(lex.non_speaker_suffixes):
+        return None
+    if tok.pos_ == "PRON":
+        left, right = tok.i, tok.i + 1
+    else:
+        left, right = speaker_phrase(tok)
+    phrase = tok.doc[left:right].text.strip()
+    key = "unnamed:" + (name_key(phrase) or phrase.lower())
+    etype = "Group"
+    mention = Mention(left, right, etype, kind="pronoun" if tok.pos_ == "PRON" else "description")
+    node = extra.get(key)
+    if node is not None:
+        table.attach(node, mention)
+        return node
+    node = table.add(etype, mention)
+    node.name = phrase
+    extra[key] = node
+    return node
+
+
+def _mention_speaker(tok: Token, node: EntityNode, table: EntityTable) -> None:
+    """The speaker's own words ("he", "the campaign") become a mention of the node they were
+    resolved to, so that every source in the text is a mention of its claimant."""
+    if any(m.start <= tok.i < m.tokens().stop for m in node.mentions):
+        return
+    kind = "pronoun" if tok.pos_ == "PRON" else "description"
+    left, right = (tok.i, tok.i + 1) if tok.pos_ == "PRON" else speaker_phrase(tok)
+    table.attach(node, Mention(left, right, node.type, kind))
+
+
 def _plural_speaker(tok: Token, lex: Lexicon) -> bool:
     """A plural noun that can speak: people named by what they do ("farmers", "economists"),
     not things ("salaries", "prices", "figures"), which only report through "according to"."""
@@ -245,17 +298,6 @@ def _new_quantities(doc: Doc, published: dt.date | None) -> list[Quantity]:
     return found
 
 
-def _factuality(doc: Doc, raw: RawClaim) -> Factuality:
-    module = _optional("factuality")
-    if module is None:
-        return Factuality()
-    try:
-        value: Factuality = module.factuality_of(doc, raw.cue_start, raw.start, raw.end)
-    except Exception:  # pragma: no cover
-        return Factuality()
-    return value
-
-
 def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     """The whole report for one parsed article."""
     meta = meta or ArticleMeta()
@@ -267,16 +309,20 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     role_hits = find_roles(doc, table, lex)
     join_descriptions(doc, table, lex)
     add_references(doc, table, lex, quotes)
-    raw_claims = find_claims(doc, lex)
+    raw_claims = merge_claims(find_claims(doc, lex), learned_claims(doc, lex))
 
     extra: dict[str, EntityNode] = {}
     resolved: list[tuple[RawClaim, EntityNode]] = []
     for raw in raw_claims:
-        if raw.speaker is None:
+        if raw.speaker is None or states_nothing(doc, raw.cue_start, raw.start, raw.end):
             continue
-        node = _speaker_entity(raw.speaker, table, lex, quotes, extra)
+        speaker = _antecedent_of(raw.speaker)
+        node = _speaker_entity(speaker, table, lex, quotes, extra) or _unnamed_source(
+            speaker, table, lex, extra
+        )
         if node is None:
             continue
+        _mention_speaker(raw.speaker, node, table)
         resolved.append((raw, node))
 
     # ids in order of first mention
@@ -343,7 +389,8 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
                 cue_end=raw.cue_end,
                 type=raw.type,  # type: ignore[arg-type]
                 medium=raw.medium,
-                factuality=_factuality(doc, raw),
+                factuality=factuality_of(doc, raw.cue_start, raw.start, raw.end),
+                parts=[Span(start=s, end=e) for s, e in raw.parts],
                 confidence=raw.confidence,
                 mentions=inside,
                 quantities=[

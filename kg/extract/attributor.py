@@ -1,0 +1,449 @@
+"""The learned attribution step: who is reported to say, think or find what, as PolNeAR's
+annotators mark it on real news.
+
+Three linear classifiers over the dependency parse, trained on PolNeAR's train split
+(`make train-attribution`, bench/train_attribution.py) and shipped in
+kg/extract/data/attributor.npz:
+
+1. **cue**: is this token the head of a reporting cue ("said", "according", "denied",
+   "polls *show*", a colon that introduces a statement)?
+2. **source**: for a cue, which token of its sentence heads its source (the subject, the
+   object of "according to", the agent, a possessive: "his claim")?
+3. **content**: for a cue, which tokens of its sentence are what was attributed; the span
+   is the best-scoring contiguous run, widened to the whole quotation it opens.
+
+Features are strings hashed with CRC-32 (stable across processes and platforms, unlike
+`hash`) into one weight vector per classifier, so inference is a few NumPy sums: no
+scikit-learn or torch at run time, and the model is a small file. Linear models on parse
+features were chosen over a fine-tuned transformer by measurement (bench/ATTRIBUTION.md):
+they reach most of the accuracy at a fraction of the run time on two cores.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.tokens import Doc, Span, Token
+
+from kg.errors import ModelFileError
+from kg.extract.lexicon import load_lexicon
+
+MODEL_FILE = Path(__file__).with_name("data") / "attributor.npz"
+REBUILD = "make train-attribution"
+DIMENSIONS = 1 << 20
+_QUOTE_CHARS = '"\u201c\u201d'
+# An attribution sentence this short ("— Jane Doe", "he said.") may attribute the sentence
+# before it.
+_SHORT_SENTENCE = 6
+CUE, SOURCE, CONTENT = "cue", "source", "content"
+KINDS = (CUE, SOURCE, CONTENT)
+# The cue threshold for a content that is only a noun phrase ("welcomed *the ruling*",
+# "attacked *the plan*"): PolNeAR counts such reactions as attributions, a fifth of them,
+# but the model's are often wrong, so they need a surer cue (chosen on held-out train).
+CUE_NP = "cue_np"
+
+
+def hashed(features: Iterable[str]) -> list[int]:
+    """Column indices of a token's features (duplicates removed, order kept)."""
+    return list(dict.fromkeys(zlib.crc32(f.encode("utf-8")) & (DIMENSIONS - 1) for f in features))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """One weight vector and bias per classifier, and the decision thresholds."""
+
+    vectors: dict[str, np.ndarray]
+    biases: dict[str, float]
+    thresholds: dict[str, float]
+
+    def scores(self, kind: str, rows: Sequence[list[int]]) -> np.ndarray:
+        """Probability of the positive class for each row of hashed features."""
+        w = self.vectors[kind]
+        z = np.fromiter((w[r].sum() for r in rows), dtype=np.float64, count=len(rows))
+        return 1.0 / (1.0 + np.exp(-(z + self.biases[kind])))
+
+    def save(self, path: Path, meta: dict[str, str]) -> None:
+        arrays: dict[str, np.ndarray] = {}
+        for kind in KINDS:
+            arrays[f"{kind}_w"] = self.vectors[kind].astype(np.float16)
+            arrays[f"{kind}_b"] = np.array([self.biases[kind]])
+            arrays[f"{kind}_t"] = np.array([self.thresholds[kind]])
+        arrays[f"{CUE_NP}_t"] = np.array([self.thresholds[CUE_NP]])
+        arrays["meta"] = np.array([f"{k}={v}" for k, v in sorted(meta.items())])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            np.savez_compressed(f, **arrays)
+
+
+def load_weights(path: Path | None = None) -> Weights:
+    """The shipped model (or the file at `path`), read once per process; a missing or
+    damaged file is one clear error that names the file and the command that rebuilds it."""
+    return _read_weights(path or MODEL_FILE)
+
+
+@lru_cache(maxsize=2)
+def _read_weights(path: Path) -> Weights:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            vectors = {k: data[f"{k}_w"].astype(np.float32) for k in KINDS}
+            biases = {k: float(data[f"{k}_b"][0]) for k in KINDS}
+            thresholds = {k: float(data[f"{k}_t"][0]) for k in (*KINDS, CUE_NP)}
+    except FileNotFoundError:
+        raise ModelFileError(
+            f"the attribution model {path} is missing: rebuild it with `{REBUILD}` "
+            "(or reinstall claimgraph)"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - numpy raises many kinds for a damaged file
+        raise ModelFileError(
+            f"the attribution model {path} is damaged ({type(exc).__name__}): rebuild it with "
+            f"`{REBUILD}` (or reinstall claimgraph)"
+        ) from None
+    if any(v.shape != (DIMENSIONS,) or not np.isfinite(v).all() for v in vectors.values()):
+        raise ModelFileError(
+            f"the attribution model {path} is damaged (wrong shape or values): rebuild it "
+            f"with `{REBUILD}`"
+        )
+    return Weights(vectors, biases, thresholds)
+
+
+# ---------------------------------------------------------------------------------------
+# Features. Training (bench/train_attribution.py) and inference call the same functions.
+
+
+def _bucket(n: int) -> str:
+    if n <= 3:
+        return str(n)
+    if n <= 5:
+        return "4-5"
+    if n <= 10:
+        return "6-10"
+    if n <= 20:
+        return "11-20"
+    return ">20"
+
+
+class DocContext:
+    """What the features need of the whole document, computed once per document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.reporting = load_lexicon().reporting_verbs
+        self.in_quote = _quote_flags(doc)
+        self.sent_of = np.empty(len(doc), dtype=np.int32)
+        self.sents: list[Span] = list(doc.sents)
+        for k, sent in enumerate(self.sents):
+            self.sent_of[sent.start : sent.end] = k
+        self.sent_has_quote = [any(self.in_quote[sent.start : sent.end]) for sent in self.sents]
+
+
+def _quote_flags(doc: Doc) -> list[int]:
+    """0 outside quotation marks, else the number of the quotation the token is in (from 1).
+
+    A quotation is closed by the next mark in the same paragraph; one left open at a line
+    break runs on (a quotation over paragraphs reopens each of them)."""
+    flags = [0] * len(doc)
+    current = 0
+    n = 0
+    for tok in doc:
+        text = tok.text
+        if "\n" in text:
+            current = 0
+        elif text == "\u201c" or (text == '"' and current == 0):
+            n += 1
+            current = n
+        elif text == "\u201d" or text == '"':
+            current = 0
+        else:
+            flags[tok.i] = current
+        if "\n" in tok.whitespace_:
+            current = 0
+    return flags
+
+
+def cue_features(tok: Token, ctx: DocContext) -> list[str]:
+    """Features of one token as a possible cue head."""
+    lemma = tok.lemma_.lower()
+    lower = tok.lower_
+    pos = tok.pos_
+    children = sorted({c.dep_ for c in tok.children})
+    doc = tok.doc
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    nxt2 = doc[tok.i + 2].lower_ if tok.i + 2 < len(doc) else "</s>"
+    prev2 = doc[tok.i - 2].lower_ if tok.i > 1 else "<s>"
+    quoted = "Q" if ctx.in_quote[tok.i] else "-"
+    sent_quote = "SQ" if ctx.sent_has_quote[ctx.sent_of[tok.i]] else "-"
+    head = tok.head
+    neg = any(c.dep_ == "neg" for c in tok.children)
+    feats = [
+        "bias",
+        f"l={lower}",
+        f"m={lemma}",
+        f"p={pos}",
+        f"t={tok.tag_}",
+        f"d={tok.dep_}",
+        f"md={lemma}|{tok.dep_}",
+        f"mp={lemma}|{pos}",
+        f"mt={lemma}|{tok.tag_}",
+        f"hm={head.lemma_.lower()}",
+        f"mhm={lemma}|{head.lemma_.lower()}",
+        f"hd={head.dep_}|{tok.dep_}",
+        f"cd={'+'.join(children)}",
+        f"pv={prev}",
+        f"nx={nxt}",
+        f"mnx={lemma}|{nxt}",
+        f"mpv={lemma}|{prev}",
+        f"nx2={nxt}|{nxt2}",
+        f"pv2={prev2}|{prev}",
+        f"q={quoted}",
+        f"sq={sent_quote}|{quoted}",
+        f"mq={lemma}|{quoted}|{sent_quote}",
+        f"neg={neg}",
+        f"shape={tok.shape_[:4]}",
+        # the rules' reporting verbs, as a hint the model weighs (it generalises past them)
+        f"lex={lemma in ctx.reporting}|{pos}",
+        f"lexd={lemma in ctx.reporting}|{tok.dep_}|{sent_quote}",
+    ]
+    for c in children:
+        feats.append(f"c={c}")
+        feats.append(f"mc={lemma}|{c}")
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent", "dobj", "dative", "acomp", "xcomp", "prt"):
+            feats.append(f"mcw={lemma}|{c.dep_}|{c.lower_}")
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            feats.append(f"subj={c.pos_}|{c.ent_type_ or '-'}")
+            feats.append(f"msubj={lemma}|{c.pos_}")
+    return feats
+
+
+def _path(a: Token, b: Token, limit: int = 4) -> str:
+    """The dependency path from a to b: up-steps from a to their lowest common ancestor, then
+    down-steps to b, as labels; "far" past `limit` steps."""
+    up: list[Token] = [a]
+    while up[-1].head.i != up[-1].i and len(up) <= 12:
+        up.append(up[-1].head)
+    index = {t.i: k for k, t in enumerate(up)}
+    down: list[Token] = [b]
+    while down[-1].i not in index and down[-1].head.i != down[-1].i and len(down) <= 12:
+        down.append(down[-1].head)
+    if down[-1].i not in index:
+        return "far"
+    k = index[down[-1].i]
+    if k + len(down) - 1 > limit:
+        return "far"
+    labels = [f"^{t.dep_}" for t in up[:k]] + [f"v{t.dep_}" for t in reversed(down[:-1])]
+    return "".join(labels) or "self"
+
+
+def _first_edge(cue: Token, tok: Token) -> str:
+    """Where tok hangs from the cue: under which child of the cue (or of its head)."""
+    t = tok
+    steps = 0
+    while t.head.i != t.i and steps < 40:
+        if t.head.i == cue.i:
+            return f"down:{t.dep_}"
+        if t.head.i == cue.head.i and cue.head.i != cue.i:
+            return f"up:{cue.dep_}:{t.dep_}"
+        t = t.head
+        steps += 1
+    if tok.i == cue.head.i:
+        return f"head:{cue.dep_}"
+    return "none"
+
+
+def source_features(cue: Token, cand: Token, ctx: DocContext) -> list[str]:
+    """Features of a candidate token as the head of the cue's source."""
+    lemma = cue.lemma_.lower()
+    path = _path(cue, cand)
+    side = "L" if cand.i < cue.i else "R"
+    dist = _bucket(abs(cand.i - cue.i))
+    cq = "Q" if ctx.in_quote[cand.i] else "-"
+    pron = cand.lower_ if cand.pos_ == "PRON" else cand.pos_
+    return [
+        "bias",
+        f"path={path}",
+        f"mpath={lemma}|{path}",
+        f"ppath={cand.pos_}|{path}",
+        f"p={cand.pos_}",
+        f"t={cand.tag_}",
+        f"d={cand.dep_}",
+        f"pr={pron}",
+        f"e={cand.ent_type_ or '-'}",
+        f"sd={side}|{dist}",
+        f"msd={lemma}|{side}",
+        f"q={cq}|{'Q' if ctx.in_quote[cue.i] else '-'}",
+        f"cl={cand.lemma_.lower()}",
+        f"fe={_first_edge(cue, cand)}",
+        f"dpath={cand.dep_}|{path}",
+        f"epath={cand.ent_type_ or cand.pos_}|{path}",
+    ]
+
+
+def content_features(cue: Token, tok: Token, ctx: DocContext) -> list[str]:
+    """Features of a token as part of what the cue attributes."""
+    lemma = cue.lemma_.lower()
+    edge = _first_edge(cue, tok)
+    side = "L" if tok.i < cue.i else "R"
+    dist = _bucket(abs(tok.i - cue.i))
+    tq = ctx.in_quote[tok.i]
+    cq = ctx.in_quote[cue.i]
+    quote = "same" if tq and tq == cq else ("Q" if tq else "-")
+    offset = int(ctx.sent_of[tok.i] - ctx.sent_of[cue.i])
+    if offset:
+        return ["bias", f"xs={offset}", f"xsq={offset}|{quote}", f"xsm={offset}|{lemma}"]
+    return [
+        "bias",
+        f"fe={edge}",
+        f"mfe={lemma}|{edge}",
+        f"sd={side}|{dist}",
+        f"fsd={edge}|{side}",
+        f"q={quote}",
+        f"qfe={quote}|{edge}",
+        f"qsd={quote}|{side}|{dist}",
+        f"p={tok.pos_}",
+        f"d={tok.dep_}",
+        f"pfe={tok.pos_}|{edge}",
+        f"msd={lemma}|{side}",
+        f"cp={cue.pos_}|{cue.dep_}",
+        f"cd={cue.dep_}|{edge}",
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Decoding.
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution found by the model, in token indices (end exclusive)."""
+
+    cue: int
+    source: int | None
+    start: int
+    end: int
+    score: float
+
+
+def cue_candidates(sent: Span) -> list[Token]:
+    """Tokens that may head a cue: anything but spaces, numbers and determiners."""
+    return [t for t in sent if t.pos_ not in ("SPACE", "NUM", "DET", "CCONJ", "SYM", "X")]
+
+
+def source_candidates(cue: Token) -> list[Token]:
+    """Tokens of the cue's sentence that may head a source."""
+    return [
+        t
+        for t in cue.sent
+        if t.i != cue.i and t.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "DET", "X")
+    ]
+
+
+def content_candidates(cue: Token, ctx: DocContext) -> list[Token]:
+    """Tokens that may be content: the cue's sentence but the cue; the next sentence too after
+    a colon ("He said:" then the quotation), and the one before a short attribution
+    sentence ("— Jane Doe", "he said.") that follows a quotation."""
+    k = int(ctx.sent_of[cue.i])
+    sents = [ctx.sents[k]]
+    words = [t for t in ctx.sents[k] if not (t.is_space or t.is_punct)]
+    last = [t for t in ctx.sents[k] if not t.is_space][-1]
+    if last.text == ":" and k + 1 < len(ctx.sents):
+        sents.append(ctx.sents[k + 1])
+    if len(words) <= _SHORT_SENTENCE and k > 0:
+        sents.insert(0, ctx.sents[k - 1])
+    return [t for sent in sents for t in sent if t.i != cue.i and not t.is_space]
+
+
+def best_run(tokens: Sequence[Token], probs: np.ndarray, threshold: float) -> tuple[int, int]:
+    """The contiguous run of candidate tokens with the largest sum of (p - threshold), as
+    token indices; (0, 0) when nothing scores above the threshold."""
+    best, best_span = 0.0, (0, 0)
+    run, run_start = 0.0, 0
+    for k, p in enumerate(probs):
+        gain = float(p) - threshold
+        if run <= 0:
+            run, run_start = gain, k
+        else:
+            run += gain
+        if run > best:
+            best, best_span = run, (run_start, k)
+    if best <= 0:
+        return 0, 0
+    first, last = tokens[best_span[0]], tokens[best_span[1]]
+    return first.i, last.i + 1
+
+
+def attributions(doc: Doc, weights: Weights | None = None) -> list[Attribution]:
+    """Every attribution the model finds in a parsed document."""
+    w = weights or load_weights()
+    ctx = DocContext(doc)
+    cands = [t for sent in ctx.sents for t in cue_candidates(sent)]
+    if not cands:
+        return []
+    cue_p = w.scores(CUE, [hashed(cue_features(t, ctx)) for t in cands])
+    found: list[Attribution] = []
+    for tok, p in zip(cands, cue_p, strict=True):
+        if p < w.thresholds[CUE]:
+            continue
+        content = content_candidates(tok, ctx)
+        if not content:
+            continue
+        content_p = w.scores(CONTENT, [hashed(content_features(tok, t, ctx)) for t in content])
+        start, end = best_run(content, content_p, w.thresholds[CONTENT])
+        if end <= start:
+            continue
+        start, end = _widen_to_quote(doc, ctx, start, end)
+        if p < w.thresholds[CUE_NP] and _noun_phrase_only(doc[start:end], ctx):
+            continue
+        source = None
+        sources = [t for t in source_candidates(tok) if not start <= t.i < end]
+        if sources:
+            source_p = w.scores(SOURCE, [hashed(source_features(tok, t, ctx)) for t in sources])
+            k = int(np.argmax(source_p))
+            if source_p[k] >= w.thresholds[SOURCE]:
+                source = sources[k].i
+        found.append(Attribution(tok.i, source, start, end, float(p)))
+    return _one_per_content(found)
+
+
+def _noun_phrase_only(content: Span, ctx: DocContext) -> bool:
+    """A content with no verb and nothing quoted: a reaction to a thing, not a statement."""
+    return not any(t.pos_ in ("VERB", "AUX") or ctx.in_quote[t.i] for t in content) and not any(
+        t.text in _QUOTE_CHARS for t in content
+    )
+
+
+def _one_per_content(found: list[Attribution]) -> list[Attribution]:
+    """The most likely of attributions whose contents overlap by half of the shorter one.
+
+    Two cue words of one attribution ("made … disrespect", "sharply criticized") give the
+    same content twice; PolNeAR's annotators never let two attributions share most of a
+    content (3 pairs in 6,562 on train), so the overlap is the model's, not the text's."""
+    kept: list[Attribution] = []
+    for a in sorted(found, key=lambda a: -a.score):
+        if all(_overlap(a, b) < 0.5 for b in kept):
+            kept.append(a)
+    return sorted(kept, key=lambda a: a.start)
+
+
+def _overlap(a: Attribution, b: Attribution) -> float:
+    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
+    return inter / max(1, min(a.end - a.start, b.end - b.start))
+
+
+def _widen_to_quote(doc: Doc, ctx: DocContext, start: int, end: int) -> tuple[int, int]:
+    """Content that starts or ends inside a quotation takes the whole quotation, also where
+    it runs past the sentence ("…," he said. "…")."""
+    q = ctx.in_quote[start] or ctx.in_quote[end - 1]
+    if not q:
+        return start, end
+    lo, hi = start, end
+    while lo > 0 and ctx.in_quote[lo - 1] == q:
+        lo -= 1
+    while hi < len(doc) and ctx.in_quote[hi] == q:
+        hi += 1
+    return lo, hi

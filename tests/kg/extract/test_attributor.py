@@ -1,0 +1,129 @@
+"""The learned attribution step (kg/extract/attributor.py) on the shipped model: sentences
+shaped like real news, the reporting frames the rules never knew, and a damaged model file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kg.extract import attributor
+from kg.errors import ModelFileError
+from kg.extract.attributor import DIMENSIONS, KINDS, load_weights
+from tests.kg.extract.conftest import Reading
+
+Read = Callable[[str], Reading]
+
+
+def test_shipped_model_loads() -> None:
+    weights = load_weights()
+    assert set(weights.vectors) == set(KINDS)
+    assert all(v.shape == (DIMENSIONS,) and v.any() for v in weights.vectors.values())
+    assert all(0 < t < 1 for t in weights.thresholds.values())
+
+
+def test_missing_model_names_the_file_and_the_rebuild(tmp_path: Path) -> None:
+    missing = tmp_path / "attributor.npz"
+    with pytest.raises(ModelFileError) as err:
+        load_weights(missing)
+    assert str(missing) in str(err.value) and "make train-attribution" in str(err.value)
+
+
+def test_damaged_model_names_the_file(tmp_path: Path) -> None:
+    damaged = tmp_path / "attributor.npz"
+    damaged.write_bytes(b"PK\x03\x04 not a model at all")
+    with pytest.raises(ModelFileError) as err:
+        load_weights(damaged)
+    assert str(damaged) in str(err.value) and "make train-attribution" in str(err.value)
+
+
+def test_appositive_speaker(read: Read) -> None:
+    r = read("The attorney general, Rob Bonta, said the deployment was unlawful.")
+    (claim,) = r.claims_by("Rob Bonta")
+    assert r.content(claim) == "the deployment was unlawful"
+
+
+def test_outlet_after_the_content(read: Read) -> None:
+    r = read(
+        "The deployment has cost $134 million so far, according to the Los Angeles Times."
+    )
+    (claim,) = r.report.claims
+    assert claim.cue == "according to" and claim.type == "according_to"
+    speaker = next(e for e in r.report.entities if e.id == claim.claimant)
+    assert "Los Angeles Times" in speaker.name
+    assert r.content(claim).startswith("The deployment has cost $134 million")
+
+
+def test_polls_show(read: Read) -> None:
+    r = read(
+        "Hillary Clinton campaigned in Ohio on Tuesday. "
+        "New polls show Clinton leading Donald Trump by four points in the state."
+    )
+    claims = [c for c in r.report.claims if c.cue == "show"]
+    assert len(claims) == 1
+    assert r.content(claims[0]).startswith("Clinton leading Donald Trump")
+
+
+def test_pronoun_source_is_a_mention_of_its_speaker(read: Read) -> None:
+    r = read(
+        "Senator Elizabeth Warren questioned the bank's chief executive on Tuesday. "
+        "She said the bank had failed its customers."
+    )
+    (claim,) = r.claims_by("Elizabeth Warren")
+    warren = r.entity("Elizabeth Warren")
+    she = r.text.index("She said")
+    assert any(m.start == she for m in warren.mentions)
+    assert r.content(claim) == "the bank had failed its customers"
+
+
+def test_refused_question_is_no_claim(read: Read) -> None:
+    r = read(
+        "Defense Secretary Pete Hegseth said more troops would be sent to the city, "
+        "although he did not say how many."
+    )
+    assert all("how many" not in r.content(c) for c in r.report.claims)
+    assert any(r.content(c) == "more troops would be sent to the city" for c in r.report.claims)
+
+
+def test_declined_to_say_is_never_a_plain_claim(read: Read) -> None:
+    r = read(
+        "Governor Gavin Newsom declined to say whether the state would sue over the order."
+    )
+    for claim in r.report.claims:
+        assert claim.factuality.polarity == "negative" or claim.factuality.certainty != "certain"
+
+
+def test_asked_whether_is_not_asserted(read: Read) -> None:
+    r = read("Reporters asked Mayor Karen Bass whether the curfew would be lifted on Friday.")
+    for claim in r.report.claims:
+        assert claim.factuality.certainty == "possible"
+
+
+def test_denied_reporting_is_negative(read: Read) -> None:
+    r = read("Mayor Karen Bass did not say that the curfew had worked.")
+    for claim in r.report.claims:
+        assert claim.factuality.polarity == "negative"
+
+
+def test_one_claim_per_content(read: Read) -> None:
+    """Two cue words of one attribution never give the same content twice."""
+    r = read(
+        "Trump sharply criticized the Federal Reserve on Monday, saying that interest rates "
+        "were far too high for a growing economy."
+    )
+    spans = [(c.start, c.end) for c in r.report.claims]
+    for i, (s1, e1) in enumerate(spans):
+        for s2, e2 in spans[i + 1 :]:
+            inter = max(0, min(e1, e2) - max(s1, s2))
+            assert inter < 0.5 * min(e1 - s1, e2 - s2)
+
+
+def test_extraction_with_a_damaged_model_fails_with_its_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    damaged = tmp_path / "attributor.npz"
+    damaged.write_bytes(b"\x00" * 64)
+    monkeypatch.setattr(attributor, "MODEL_FILE", damaged)
+    from kg.extract import extract
+
+    with pytest.raises(ModelFileError):
+        extract("Mayor Ann Lee said the bridge would reopen on Monday.")
