@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pyoxigraph import NamedNode, QuerySolutions, RdfFormat
+from pyoxigraph import NamedNode, RdfFormat
 
 from kg import __version__
 from kg.conflicts import refresh_conflicts
@@ -807,43 +807,38 @@ def serve(
 @app.command()
 def demo(
     examples: Annotated[
-        Path, typer.Argument(help="The examples directory: articles/ and queries/.")
+        Path, typer.Argument(help="The examples directory: articles/, factchecks/, queries/.")
     ] = Path("examples"),
+    fact_sheets: Annotated[
+        bool,
+        typer.Option(
+            "--fact-sheets",
+            help="Store the hand-written fact sheets instead of extracting, and import no "
+            "fact-checks.",
+        ),
+    ] = False,
+    cache: CacheOpt = None,
 ) -> None:
-    """Build the store from the example articles and fact sheets, then run the example queries."""
+    """Build the store from the example articles, then run the example queries.
+
+    The extractor reads each article's raw text; the example fact-checks are imported and
+    every claim is linked to its best one.
+    """
+    from kg.demo import run_demo
+    from kg.factcheck.links import default_cache
 
     def run() -> None:
-        started = time.perf_counter()
-        articles = sorted((examples / "articles").glob("*.txt"))
-        if not articles:
-            raise InputError(f"no articles in {examples / 'articles'}")
         with open_store() as store:
-            for path in articles:
-                text = read_article(path)
-                facts = path.with_name(path.stem + ".facts.json")
-                report = read_facts(facts, text)
-                done = ingest_report(
-                    store, text, report, base=state.base, model_version="fact sheet"
-                )
-                typer.echo(f"{done.change.value:9} {path.name}: {done.claims} claims")
-            conflicts = refresh_conflicts(store, state.base)
-            s = store.stats()
-            typer.echo(
-                f"\n{len(conflicts)} conflicting figures found"
-                f"\nstore {state.config.describe()}: {s.articles} articles, {s.claims} claims, "
-                f"{s.entities} entities, {s.quads} quads "
-                f"({time.perf_counter() - started:.1f} s)"
+            run_demo(
+                store,
+                examples,
+                sys.stdout.buffer,
+                describe=state.config.describe(),
+                base=state.base,
+                cache=cache or default_cache(state.beside("")),
+                fact_sheets=fact_sheets,
+                echo=typer.echo,
             )
-            for qfile in sorted((examples / "queries").glob("*.rq")):
-                text = qfile.read_text(encoding="utf-8")
-                title = next(
-                    (ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")), qfile.stem
-                )
-                typer.echo(f"\n## {title}  ({qfile.name})")
-                _, result = run_query(store, text)
-                if isinstance(result, QuerySolutions):
-                    write_result(result, "table", sys.stdout.buffer)
-                    sys.stdout.buffer.flush()
 
     guarded(run)
 
