@@ -24,7 +24,8 @@ def nquads(cli: CliFn) -> bytes:
 def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) -> None:
     assert cli("demo", "--fact-sheets", str(EXAMPLES)).exit_code == 0
     before = nquads(cli)
-    r = cli("backup", str(tmp_path / "b1"))
+    # into a directory not made yet, as `claimgraph backup backups/DATE` in the README
+    r = cli("backup", str(tmp_path / "backups" / "b1"))
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith("backed up 2") and "from the store" in r.stdout
     port = EXAMPLES / "articles" / "dev-port-strike"
@@ -37,10 +38,10 @@ def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) ->
         "https://example.org/another-copy",
     )
     assert nquads(cli) != before
-    r = cli("restore", str(tmp_path / "b1"))
+    r = cli("restore", str(tmp_path / "backups" / "b1"))
     assert r.exit_code == 0, r.stderr
     assert nquads(cli) == before
-    again = cli("backup", str(tmp_path / "b1"))
+    again = cli("backup", str(tmp_path / "backups" / "b1"))
     assert again.exit_code == 2 and "exists" in again.stderr
 
 
