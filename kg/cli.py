@@ -16,24 +16,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pyoxigraph import NamedNode, RdfFormat
 
 from kg import __version__
-from kg.conflicts import refresh_conflicts
+from kg.defaults import DEFAULT_BASE_IRI, default_store_path
 from kg.errors import ClaimgraphError, InputError, QueryError
-from kg.graphstore import GraphStore, StoreConfig
-from kg.graphstore import open_store as _open
-from kg.ingest import ingest_report
-from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
-from kg.query import GRAPH_FORMATS, run_query, write_result
-from kg.remote import Endpoints
-from kg.report import ArticleMeta, Extraction
-from kg.store import default_store_path, write_quads
-from kg.textio import looks_like_html, read_article, read_facts
-from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from pyoxigraph import RdfFormat
+
+    from kg.graphstore import GraphStore, StoreConfig
+    from kg.remote import Endpoints
+    from kg.report import ArticleMeta, Extraction
+
+# Each command imports what it uses when it runs: `--help` and the light commands start in a
+# fraction of a second, where importing everything (SHACL, the store, spaCy) took seconds.
 
 app = typer.Typer(
     name="claimgraph",
@@ -57,6 +56,8 @@ class _State:
 
     @property
     def config(self) -> StoreConfig:
+        from kg.graphstore import StoreConfig
+
         return StoreConfig(self.store_path, self.endpoints)
 
     def beside(self, suffix: str) -> Path:
@@ -98,6 +99,8 @@ def guarded(fn: Callable[[], T]) -> T:
 
 @contextmanager
 def open_store(*, read_only: bool = False) -> Iterator[GraphStore]:
+    from kg.graphstore import open_store as _open
+
     store = _open(state.config, read_only=read_only)
     try:
         yield store
@@ -205,6 +208,8 @@ def main(
     state.base = base_iri or os.environ.get(BASE_ENV) or DEFAULT_BASE_IRI
     state.endpoints = None
     if sparql_endpoint:
+        from kg.remote import Endpoints
+
         state.endpoints = Endpoints(
             query=sparql_endpoint,
             update=update_endpoint,
@@ -234,6 +239,8 @@ def _meta(
     publisher: str | None,
     title: str | None = None,
 ) -> ArticleMeta:
+    from kg.report import ArticleMeta
+
     meta = (base or ArticleMeta()).model_copy()
     if published is not None:
         meta.published = _date(published)
@@ -248,6 +255,8 @@ def _meta(
 
 def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
     """Plain text as it is; HTML reduced to its main text, its metadata under the flags'."""
+    from kg.textio import looks_like_html, read_article
+
     text = read_article(path)
     if not looks_like_html(text):
         return text, meta
@@ -339,6 +348,9 @@ def ingest(
     """
 
     def run() -> None:
+        from kg.ingest import ingest_report
+        from kg.textio import read_article, read_facts
+
         if file.is_dir() or file.suffix == ".jsonl":
             if facts is not None:
                 raise InputError(
@@ -369,6 +381,7 @@ def ingest(
 
 def _bulk(source: Path, workers: int, batch: int) -> None:
     from kg.bulk import ingest_many
+    from kg.conflicts import refresh_conflicts
 
     journal = state.beside(".journal.jsonl")
     failures = state.beside(".failures.jsonl")
@@ -429,6 +442,8 @@ def query(
     """
 
     def run() -> None:
+        from kg.query import run_query, write_result
+
         text = _query_text(sparql, file)
         with open_store(read_only=True) as store:
             _, result = run_query(store, text)
@@ -479,6 +494,11 @@ def export(
     """Export the whole store, one article (all its graphs), or one named graph."""
 
     def run() -> None:
+        from pyoxigraph import NamedNode
+
+        from kg.query import GRAPH_FORMATS
+        from kg.vocab import PREFIXES
+
         fmt = GRAPH_FORMATS[format.value]
         with open_store(read_only=True) as store:
             sink = output.open("wb") if output else sys.stdout.buffer
@@ -499,7 +519,12 @@ def export(
 
 def _export_article(store: GraphStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
     """One article's graphs, with what the shared graph says of the nodes they name."""
-    from kg.mapping import ArticleGraphs, shared_graph
+    from pyoxigraph import NamedNode
+
+    from kg.mapping import ArticleGraphs, ArticleIris, article_key, shared_graph
+    from kg.store import write_quads
+    from kg.textio import read_article
+    from kg.vocab import PREFIXES
 
     if ref.startswith(state.base):
         key = ref[len(state.base) :].split("/")[1]
@@ -718,7 +743,9 @@ def factcheck_export(
     def run() -> None:
         with open_store(read_only=True) as store:
             if format is FactcheckExport.claimskg:
-                from pyoxigraph import serialize
+                from pyoxigraph import RdfFormat, serialize
+
+                from kg.vocab import PREFIXES
 
                 data = (
                     serialize(

@@ -470,3 +470,21 @@ def test_serve_answers_sparql(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_help_imports_only_what_it_shows() -> None:
+    """`claimgraph --help` and a command's help start without SHACL, the store or spaCy."""
+    code = (
+        "import sys\n"
+        "from kg.cli import app\n"
+        "for argv in (['--help'], ['extract', '--help'], ['factcheck', 'match', '--help']):\n"
+        "    try:\n"
+        "        app(argv, prog_name='claimgraph')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pyshacl', 'rdflib', 'spacy', 'torch', 'httpx', 'kg.store', 'kg.mapping')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr
+    assert "Usage: claimgraph" in r.stdout
