@@ -31,6 +31,8 @@ LAUNCH = "import sys; from kg.cli import app; sys.argv[0] = 'claimgraph'; app()"
 TORCH = (
     "import sys; from kg.cli import app; sys.argv[0] = 'claimgraph'\n"
     "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    "import kg\n"
+    "print('kg from', kg.__file__, file=sys.stderr)\n"
     "print('torch imported:', 'torch' in sys.modules, file=sys.stderr)"
 )
 
@@ -39,6 +41,7 @@ def run(code: str, args: list[str], path: Path, env: dict[str, str]) -> tuple[fl
     started = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-c", code, *args],
+        cwd=path.parent,  # not a checkout: `-c` puts the working directory first on sys.path
         env={**env, "PYTHONPATH": str(path)},
         capture_output=True,
         text=True,
@@ -95,7 +98,7 @@ def measure(args: argparse.Namespace, tmp: Path, peer: Path) -> int:
             for side, path in sides.items():
                 times[command][side].append(run(LAUNCH, argv, path, env)[0])
     torch = {
-        side: run(TORCH, commands["extract"], path, env)[2].strip().splitlines()[-1]
+        side: "; ".join(run(TORCH, commands["extract"], path, env)[2].strip().splitlines()[-2:])
         for side, path in sides.items()
     }
 
