@@ -39,7 +39,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: setup
 	rm -rf $(STORE)
 	$(BIN)/claimgraph --store $(STORE) demo examples
-	@echo "serving the sample graph at http://127.0.0.1:8000 (Ctrl-C to stop)"
+	@echo "serving the examples' graph at http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(BIN)/claimgraph --store $(STORE) serve --host 127.0.0.1 --port 8000
 
 test: setup lint typecheck pytest

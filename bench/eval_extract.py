@@ -15,7 +15,8 @@ from pathlib import Path
 from kg.extract import extract_many
 from kg.report import ArticleMeta
 
-ARTICLES = Path("/work/shared/eval/articles")
+# Development data beside the project (../shared), which only bench/ reads; never a test.
+ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "articles"
 
 
 def main(argv: list[str]) -> int:

@@ -28,8 +28,10 @@ from kg.factcheck.matching import (  # noqa: E402
     load_queries,
 )
 
-DATA = Path("/work/shared/factcheck")
-SCORER = Path("/work/shared/eval/map_at_k.py")
+# The CheckThat! 2022 data and its scorer beside the project (../shared), which only bench/ reads.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = SHARED / "factcheck"
+SCORER = SHARED / "eval" / "map_at_k.py"
 
 
 def peak_rss_mib() -> float:

@@ -34,7 +34,8 @@ from kg.factcheck.matching import (  # noqa: E402
     load_queries,
 )
 
-DATA = Path("/work/shared/factcheck")
+# The CheckThat! 2022 data beside the project (../shared/factcheck), which only bench/ reads.
+DATA = Path(__file__).resolve().parents[2] / "shared" / "factcheck"
 SEED = 13
 
 
@@ -53,7 +54,7 @@ def map_at_5(
     labels: list[np.ndarray],
     n_gold: list[int],
 ) -> float:
-    """MAP@5 as /work/shared/eval/map_at_k.py computes it; a gold outside the candidates
+    """MAP@5 as ../shared/eval/map_at_k.py computes it; a gold outside the candidates
     still counts in the denominator, so CV numbers compare with dev."""
     total = 0.0
     for s, c, y, g in zip(scores, cands, labels, n_gold, strict=True):

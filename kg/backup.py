@@ -43,6 +43,11 @@ def backup(store_path: Path, target: Path) -> tuple[str, int]:
     if not store_path.exists():
         raise StoreError(f"no store at {store_path}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # `backups/<date>`: a new tree
+    except OSError as exc:
+        lead = f"could not create {target.parent} for the backup"
+        raise StoreError(_copy_failed(lead, exc)) from None
+    try:
         with open_for_reading(store_path) as store:
             store.backup(target)
         return "the store", _quads_in(target)

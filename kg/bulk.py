@@ -95,6 +95,10 @@ def _ingest_many(
     progress: Callable[[int, int], None] | None,
 ) -> BulkReport:
     report = BulkReport()
+    # Beside the store, or for a server under the default store's directory: neither need
+    # exist yet in a fresh working directory.
+    for path in (journal, failures):
+        path.parent.mkdir(parents=True, exist_ok=True)
     done = _read_journal(journal)
     todo: list[BulkItem] = []
     with failures.open("a", encoding="utf-8") as fail_log:

@@ -16,24 +16,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pyoxigraph import NamedNode, QuerySolutions, RdfFormat
 
 from kg import __version__
-from kg.conflicts import refresh_conflicts
+from kg.defaults import DEFAULT_BASE_IRI, default_store_path
 from kg.errors import ClaimgraphError, InputError, QueryError
-from kg.graphstore import GraphStore, StoreConfig
-from kg.graphstore import open_store as _open
-from kg.ingest import ingest_report
-from kg.mapping import DEFAULT_BASE_IRI, ArticleIris, article_key
-from kg.query import GRAPH_FORMATS, run_query, write_result
-from kg.remote import Endpoints
-from kg.report import ArticleMeta, Extraction
-from kg.store import default_store_path, write_quads
-from kg.textio import looks_like_html, read_article, read_facts
-from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from pyoxigraph import RdfFormat
+
+    from kg.graphstore import GraphStore, StoreConfig
+    from kg.remote import Endpoints
+    from kg.report import ArticleMeta, Extraction
+
+# Each command imports what it uses when it runs: `--help` and the light commands start in a
+# fraction of a second, where importing everything (SHACL, the store, spaCy) took seconds.
 
 app = typer.Typer(
     name="claimgraph",
@@ -57,6 +56,8 @@ class _State:
 
     @property
     def config(self) -> StoreConfig:
+        from kg.graphstore import StoreConfig
+
         return StoreConfig(self.store_path, self.endpoints)
 
     def beside(self, suffix: str) -> Path:
@@ -98,6 +99,8 @@ def guarded(fn: Callable[[], T]) -> T:
 
 @contextmanager
 def open_store(*, read_only: bool = False) -> Iterator[GraphStore]:
+    from kg.graphstore import open_store as _open
+
     store = _open(state.config, read_only=read_only)
     try:
         yield store
@@ -205,6 +208,8 @@ def main(
     state.base = base_iri or os.environ.get(BASE_ENV) or DEFAULT_BASE_IRI
     state.endpoints = None
     if sparql_endpoint:
+        from kg.remote import Endpoints
+
         state.endpoints = Endpoints(
             query=sparql_endpoint,
             update=update_endpoint,
@@ -234,6 +239,8 @@ def _meta(
     publisher: str | None,
     title: str | None = None,
 ) -> ArticleMeta:
+    from kg.report import ArticleMeta
+
     meta = (base or ArticleMeta()).model_copy()
     if published is not None:
         meta.published = _date(published)
@@ -248,6 +255,8 @@ def _meta(
 
 def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
     """Plain text as it is; HTML reduced to its main text, its metadata under the flags'."""
+    from kg.textio import looks_like_html, read_article
+
     text = read_article(path)
     if not looks_like_html(text):
         return text, meta
@@ -402,6 +411,9 @@ def ingest(
     """
 
     def run() -> None:
+        from kg.ingest import ingest_report
+        from kg.textio import read_article, read_facts
+
         if file.is_dir() or file.suffix == ".jsonl":
             if facts is not None:
                 raise InputError(
@@ -432,6 +444,7 @@ def ingest(
 
 def _bulk(source: Path, workers: int, batch: int) -> None:
     from kg.bulk import ingest_many
+    from kg.conflicts import refresh_conflicts
 
     journal = state.beside(".journal.jsonl")
     failures = state.beside(".failures.jsonl")
@@ -492,6 +505,8 @@ def query(
     """
 
     def run() -> None:
+        from kg.query import run_query, write_result
+
         text = _query_text(sparql, file)
         with open_store(read_only=True) as store:
             _, result = run_query(store, text)
@@ -542,6 +557,11 @@ def export(
     """Export the whole store, one article (all its graphs), or one named graph."""
 
     def run() -> None:
+        from pyoxigraph import NamedNode
+
+        from kg.query import GRAPH_FORMATS
+        from kg.vocab import PREFIXES
+
         fmt = GRAPH_FORMATS[format.value]
         with open_store(read_only=True) as store:
             sink = output.open("wb") if output else sys.stdout.buffer
@@ -562,7 +582,12 @@ def export(
 
 def _export_article(store: GraphStore, ref: str, fmt: RdfFormat, sink: Any) -> None:
     """One article's graphs, with what the shared graph says of the nodes they name."""
-    from kg.mapping import ArticleGraphs, shared_graph
+    from pyoxigraph import NamedNode
+
+    from kg.mapping import ArticleGraphs, ArticleIris, article_key, shared_graph
+    from kg.store import write_quads
+    from kg.textio import read_article
+    from kg.vocab import PREFIXES
 
     if ref.startswith(state.base):
         key = ref[len(state.base) :].split("/")[1]
@@ -781,7 +806,9 @@ def factcheck_export(
     def run() -> None:
         with open_store(read_only=True) as store:
             if format is FactcheckExport.claimskg:
-                from pyoxigraph import serialize
+                from pyoxigraph import RdfFormat, serialize
+
+                from kg.vocab import PREFIXES
 
                 data = (
                     serialize(
@@ -870,43 +897,38 @@ def serve(
 @app.command()
 def demo(
     examples: Annotated[
-        Path, typer.Argument(help="The examples directory: articles/ and queries/.")
+        Path, typer.Argument(help="The examples directory: articles/, factchecks/, queries/.")
     ] = Path("examples"),
+    fact_sheets: Annotated[
+        bool,
+        typer.Option(
+            "--fact-sheets",
+            help="Store the hand-written fact sheets instead of extracting, and import no "
+            "fact-checks.",
+        ),
+    ] = False,
+    cache: CacheOpt = None,
 ) -> None:
-    """Build the store from the example articles and fact sheets, then run the example queries."""
+    """Build the store from the example articles, then run the example queries.
+
+    The extractor reads each article's raw text; the example fact-checks are imported and
+    every claim is linked to its best one.
+    """
+    from kg.demo import run_demo
+    from kg.factcheck.links import default_cache
 
     def run() -> None:
-        started = time.perf_counter()
-        articles = sorted((examples / "articles").glob("*.txt"))
-        if not articles:
-            raise InputError(f"no articles in {examples / 'articles'}")
         with open_store() as store:
-            for path in articles:
-                text = read_article(path)
-                facts = path.with_name(path.stem + ".facts.json")
-                report = read_facts(facts, text)
-                done = ingest_report(
-                    store, text, report, base=state.base, model_version="fact sheet"
-                )
-                typer.echo(f"{done.change.value:9} {path.name}: {done.claims} claims")
-            conflicts = refresh_conflicts(store, state.base)
-            s = store.stats()
-            typer.echo(
-                f"\n{len(conflicts)} conflicting figures found"
-                f"\nstore {state.config.describe()}: {s.articles} articles, {s.claims} claims, "
-                f"{s.entities} entities, {s.quads} quads "
-                f"({time.perf_counter() - started:.1f} s)"
+            run_demo(
+                store,
+                examples,
+                sys.stdout.buffer,
+                describe=state.config.describe(),
+                base=state.base,
+                cache=cache or default_cache(state.beside("")),
+                fact_sheets=fact_sheets,
+                echo=typer.echo,
             )
-            for qfile in sorted((examples / "queries").glob("*.rq")):
-                text = qfile.read_text(encoding="utf-8")
-                title = next(
-                    (ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")), qfile.stem
-                )
-                typer.echo(f"\n## {title}  ({qfile.name})")
-                _, result = run_query(store, text)
-                if isinstance(result, QuerySolutions):
-                    write_result(result, "table", sys.stdout.buffer)
-                    sys.stdout.buffer.flush()
 
     guarded(run)
 

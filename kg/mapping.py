@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.report import Claim, Entity, Event, Extraction, Quantity
 from kg.vocab import (
     CG,
@@ -48,8 +49,6 @@ from kg.vocab import (
     WIKIDATA_ENTITY,
     XSD,
 )
-
-DEFAULT_BASE_IRI = "https://claimgraph.org/id/"
 
 _ENTITY_CLASSES = {
     "Person": (SCHEMA.Person, PROV.Agent),

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
+from kg.defaults import default_store_path
 from kg.errors import QueryError, StoreError, explain_refused_write, refused_write
 from kg.graphstore import (
     Change,
@@ -40,18 +40,11 @@ __all__ = [
     "write_quads",
 ]
 
-DEFAULT_STORE = Path(".claimgraph") / "store"
 # Oxigraph sizes RocksDB's write buffers for bulk work (up to 128 MB for each of its dozen
 # column families), so a long ingest that never flushes holds up to about 1.5 GB in memory
 # (bench/SCALE.md: peak RSS 715 MB at 1,000 articles, 1.6 GB at 4,000). Flushing after this
 # much update text (about 150,000 quads) bounds them near a tenth of that.
 FLUSH_AFTER_BYTES = 32 * 1024 * 1024
-STORE_ENV = "CLAIMGRAPH_STORE"
-
-
-def default_store_path() -> Path:
-    """`$CLAIMGRAPH_STORE`, else `.claimgraph/store` under the working directory."""
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
 class ClaimStore(GraphStore):

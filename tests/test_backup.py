@@ -22,9 +22,10 @@ def nquads(cli: CliFn) -> bytes:
 
 @pytest.mark.embedded_only
 def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) -> None:
-    assert cli("demo", str(EXAMPLES)).exit_code == 0
+    assert cli("demo", "--fact-sheets", str(EXAMPLES)).exit_code == 0
     before = nquads(cli)
-    r = cli("backup", str(tmp_path / "b1"))
+    # into a directory not made yet, as `claimgraph backup backups/DATE` in the README
+    r = cli("backup", str(tmp_path / "backups" / "b1"))
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith("backed up 2") and "from the store" in r.stdout
     port = EXAMPLES / "articles" / "dev-port-strike"
@@ -37,15 +38,15 @@ def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) ->
         "https://example.org/another-copy",
     )
     assert nquads(cli) != before
-    r = cli("restore", str(tmp_path / "b1"))
+    r = cli("restore", str(tmp_path / "backups" / "b1"))
     assert r.exit_code == 0, r.stderr
     assert nquads(cli) == before
-    again = cli("backup", str(tmp_path / "b1"))
+    again = cli("backup", str(tmp_path / "backups" / "b1"))
     assert again.exit_code == 2 and "exists" in again.stderr
 
 
 def test_restore_refuses_what_is_not_a_backup(cli: CliFn, tmp_path: Path) -> None:
-    assert cli("demo", str(EXAMPLES)).exit_code == 0
+    assert cli("demo", "--fact-sheets", str(EXAMPLES)).exit_code == 0
     before = nquads(cli)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "CURRENT").write_text("nothing", encoding="utf-8")
@@ -57,7 +58,11 @@ def test_restore_refuses_what_is_not_a_backup(cli: CliFn, tmp_path: Path) -> Non
 def test_backup_while_the_server_runs(tmp_path: Path) -> None:
     exe = str(Path(sys.executable).with_name("claimgraph"))
     store = str(tmp_path / "s")
-    subprocess.run([exe, "--store", store, "demo", str(EXAMPLES)], check=True, capture_output=True)
+    subprocess.run(
+        [exe, "--store", store, "demo", "--fact-sheets", str(EXAMPLES)],
+        check=True,
+        capture_output=True,
+    )
     expected = subprocess.run(
         [exe, "--store", store, "export", "--format", "nquads"], check=True, capture_output=True
     ).stdout

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import kg.validate
 from kg.resources import shapes_paths
-from tests.conftest import CliFn
+from tests.conftest import Backend, CliFn
 
 ARTICLES = [
     "Mayor Ines Duarte said on Monday that the city would hire 120 new teachers.",
@@ -132,3 +135,33 @@ def test_an_article_shacl_refuses_fails_alone_with_validation_in_workers(
         "FILTER NOT EXISTS { ?e schema:name ?n } }",
     )
     assert nameless.stdout.strip().lower() == "false", nameless.stdout
+
+
+@pytest.mark.servers_only
+def test_bulk_ingest_into_a_server_from_an_empty_directory(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """The console script in a directory with no .claimgraph/: the journal and the failures
+    file go to the default store's directory, which claimgraph creates."""
+    assert backend.server is not None
+    work = tmp_path / "fresh"
+    work.mkdir()
+    source = jsonl(
+        work / "batch.jsonl",
+        [{"text": t, "url": f"https://n.example/fresh/{i}"} for i, t in enumerate(ARTICLES)]
+        + [{"text": ""}],
+    )
+    exe = Path(sys.executable).with_name("claimgraph")
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
+    command = [str(exe), *backend.server.cli_args(), "ingest", "batch.jsonl", "--workers", "1"]
+    r = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("3 stored, 0 unchanged, 0 already done"), r.stdout
+    (journal,) = (work / ".claimgraph").glob("sparql-*.journal.jsonl")
+    (failures,) = (work / ".claimgraph").glob("sparql-*.failures.jsonl")
+    assert len(journal.read_text().splitlines()) == 3
+    assert "no `text` or `html`" in failures.read_text()
+    assert not (work / ".claimgraph" / "store").exists()  # the graph is on the server
+    again = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+    assert again.stdout.startswith("0 stored, 0 unchanged, 3 already done"), again.stdout
+    assert source.exists()

@@ -375,17 +375,21 @@ def test_every_command_has_help(cli: CliFn, command: list[str]) -> None:
     assert "Usage:" in r.stdout
 
 
-def test_demo_prints_the_example_answers(cli: CliFn) -> None:
-    r = cli("demo", str(EXAMPLES))
+def test_demo_of_the_fact_sheets(cli: CliFn) -> None:
+    r = cli("demo", "--fact-sheets", str(EXAMPLES))
     assert r.exit_code == 0, r.stderr
     assert "5 articles, 36 claims" in r.stdout
-    assert r.stdout.count("\n## ") == 4
+    assert r.stdout.count("(fact sheet)") == 5 and "imported" not in r.stdout
+    assert r.stdout.count("\n## ") == 5
     assert "Pacific Maritime Association | 6,500 workers" in r.stdout
     assert "Pete Hegseth   | Secretary of Defense" in r.stdout
     assert "more than a dozen protesters" in r.stdout
 
 
-def test_main_job_runs_from_a_clean_directory(tmp_path: Path) -> None:
+@pytest.mark.embedded_only
+def test_main_job_shows_the_pipeline_from_a_clean_directory(tmp_path: Path) -> None:
+    """`make run`'s demo, as a new user runs it: extracted from the raw text (no fact sheet),
+    the shipped fact-checks imported and linked, every example query answered."""
     exe = Path(sys.executable).with_name("claimgraph")
     r = subprocess.run(
         [str(exe), "--store", str(tmp_path / "s"), "demo", str(ROOT / "examples")],
@@ -394,7 +398,37 @@ def test_main_job_runs_from_a_clean_directory(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert r.returncode == 0, r.stderr
-    assert "Who said what" in r.stdout
+    out = r.stdout
+    assert out.count("(extracted)") == 5 and "fact sheet" not in out
+    assert "imported  factchecks/: 11 fact-checks" in out
+    assert "Who said what" in out and out.count("\n## ") == 5
+    # who said what, the figures and who reported them, officials, conflicts
+    assert "Maria Santos" in out and "About 12,000 dockworkers" in out
+    assert "Pete Hegseth" in out and "Secretary of Defense" in out
+    assert "only 6,500 workers | International Longshore and Warehouse Union" in out
+    # each claim's best fact-check, with its verdict, from the feed and from the page
+    answers = out.split("(5-claims-and-their-fact-checks.rq)")[1]
+    assert "Only 6,500 workers have joined the dockworkers' walkout." in answers
+    assert "VerdictFalse   | Mostly false" in answers
+    assert "Harbor Check" in answers and "Example Fact Desk" in answers
+    for unrelated in ("shark", "Eiffel", "hot water"):
+        assert unrelated not in answers
+    # the provenance names the model, not a fact sheet
+    model = subprocess.run(
+        [
+            str(exe),
+            "--store",
+            str(tmp_path / "s"),
+            "query",
+            "--format",
+            "csv",
+            "SELECT DISTINCT ?m WHERE { ?a cg:modelVersion ?m }",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "en_core_web_sm" in model and "fact sheet" not in model
 
 
 def test_serve_answers_sparql(tmp_path: Path) -> None:
@@ -405,7 +439,9 @@ def test_serve_answers_sparql(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("claimgraph")
     store = tmp_path / "s"
     subprocess.run(
-        [str(exe), "--store", str(store), "demo", str(EXAMPLES)], check=True, capture_output=True
+        [str(exe), "--store", str(store), "demo", "--fact-sheets", str(EXAMPLES)],
+        check=True,
+        capture_output=True,
     )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -434,3 +470,21 @@ def test_serve_answers_sparql(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_help_imports_only_what_it_shows() -> None:
+    """`claimgraph --help` and a command's help start without SHACL, the store or spaCy."""
+    code = (
+        "import sys\n"
+        "from kg.cli import app\n"
+        "for argv in (['--help'], ['extract', '--help'], ['factcheck', 'match', '--help']):\n"
+        "    try:\n"
+        "        app(argv, prog_name='claimgraph')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pyshacl', 'rdflib', 'spacy', 'torch', 'httpx', 'kg.store', 'kg.mapping')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr
+    assert "Usage: claimgraph" in r.stdout

@@ -88,7 +88,7 @@ def test_match_claims_and_rank_queries(cli: CliFn, tmp_path: Path) -> None:
         review(11, claimReviewed="A shark was photographed swimming on a flooded highway."),
         review(12, claimReviewed="Drinking bleach cures the flu."),
     ]
-    assert cli("demo", str(EXAMPLES)).exit_code == 0
+    assert cli("demo", "--fact-sheets", str(EXAMPLES)).exit_code == 0
     assert cli("factcheck", "import", str(feed(tmp_path / "f.json", reviews))).exit_code == 0
     cache = tmp_path / "cache"
     r = cli("factcheck", "match", "--top", "2", "--cache", str(cache))

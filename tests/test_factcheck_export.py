@@ -10,11 +10,11 @@ import rdflib
 from kg.factcheck.claimreview import read_path, reviews_from_json
 from tests.conftest import EXAMPLES, ROOT, CliFn
 
-SAMPLE = ROOT.parent / "shared" / "factcheck" / "examples" / "claimskg-sample.ttl"
+SAMPLE = ROOT / "tests" / "data" / "factcheck" / "claimskg-sample.ttl"
 
 
 def build(cli: CliFn) -> None:
-    assert cli("demo", str(EXAMPLES)).exit_code == 0
+    assert cli("demo", "--fact-sheets", str(EXAMPLES)).exit_code == 0
     assert cli("factcheck", "import", str(SAMPLE)).exit_code == 0
 
 

@@ -328,8 +328,8 @@ REVIEW: dict[str, Any] = {
 }
 
 
-def _shared_feed_items(n: int) -> list[Any]:
-    with gzip.open(ROOT.parent / "shared" / "factcheck" / "snopes-ct2022.datafeed.jsonld.gz") as f:
+def _feed_items(n: int) -> list[Any]:
+    with gzip.open(ROOT / "tests" / "data" / "factcheck" / "tideline.datafeed.jsonld.gz") as f:
         return list(json.load(f)["dataFeedElement"][:n])
 
 
@@ -341,7 +341,7 @@ REVIEW_DOCUMENTS: list[Any] = [
     {
         "@context": "https://schema.org",
         "@type": "DataFeed",
-        "dataFeedElement": _shared_feed_items(3),
+        "dataFeedElement": _feed_items(3),
     },
     {
         "claims": [

@@ -14,8 +14,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 
-from kg.extract.pipeline import check_text, extract_docs, load_model
+from kg.extract.startup import without_torch
 from kg.report import ArticleMeta, Extraction
+
+with without_torch():  # spaCy's thinc would import torch, which the model never uses
+    from kg.extract.pipeline import check_text, extract_docs, load_model
 
 __all__ = ["extract", "extract_many", "warm_up"]
 

@@ -10,13 +10,36 @@ from functools import lru_cache
 from typing import Any
 
 
+class _Genders:
+    """gender-guesser's answer for every first name it knows (no country given), looked up
+    as its Detector(case_sensitive=False).get_gender does, from a precomputed table."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self._table = table
+
+    def get_gender(self, name: str) -> str:
+        return self._table.get(name.lower(), "unknown")
+
+
+def _all_genders() -> dict[str, str]:
+    import gender_guesser.detector as gd
+
+    detector = gd.Detector(case_sensitive=False)
+    return {name: str(detector.get_gender(name)) for name in detector.names}
+
+
 @lru_cache(maxsize=1)
 def _detector() -> Any:
     try:
-        import gender_guesser.detector as gd
+        import gender_guesser  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the installation
         return None
-    return gd.Detector(case_sensitive=False)
+    from kg.extract.startup import cached_table
+
+    # Parsing the name dictionary takes a second; the table loads in milliseconds.
+    return _Genders(
+        cached_table("first-names", _all_genders, packages=("gender-guesser",), code=(__file__,))
+    )
 
 
 @lru_cache(maxsize=4096)

