@@ -531,15 +531,14 @@ def document_source(tok: Token) -> Token | None:
 
 def learned_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
     """The claims of the learned attribution step (kg.extract.attributor), as raw claims whose
-    speakers kg.extract.pipeline resolves like the rules' own."""
+    speakers kg.extract.pipeline resolves like the rules' own; one whose source the model
+    did not find has none (the rules may know it, see merge_claims)."""
     from kg.extract.attributor import attributions
 
     text = doc.text
     headlines = _headline_ranges(doc)
     claims: list[RawClaim] = []
     for a in attributions(doc):
-        if a.source is None:
-            continue
         cue = doc[a.cue]
         if any(hs <= cue.idx < he for hs, he in headlines):
             continue
@@ -559,7 +558,7 @@ def learned_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
             kind = "according_to"
         claims.append(
             RawClaim(
-                speaker=doc[a.source],
+                speaker=None if a.source is None else doc[a.source],
                 cue=cue_text,
                 cue_start=cue_start,
                 cue_end=cue_end,
@@ -601,12 +600,18 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
     the platforms. Of rule claims from other cues only the closest is kept: one
     attribution, one claim.
 
-    Rule claims the model does not confirm are dropped: on real news they were the rules'
-    false alarms (bench/ATTRIBUTION.md)."""
+    A rule claim of the cue the model found confirms it too, whatever its content: the model
+    may see that "warned" is a cue yet miss its source, where the rules know it. Rule claims
+    the model does not confirm are dropped: on real news they were the rules' false alarms
+    (bench/ATTRIBUTION.md)."""
     out: list[RawClaim] = []
     taken: set[int] = set()
     for claim in learned:
-        same = [k for k, r in enumerate(rules) if k not in taken and _overlap(claim, r) >= 0.5]
+        same = [
+            k
+            for k, r in enumerate(rules)
+            if k not in taken and (_overlap(claim, r) >= 0.5 or r.cue_start == claim.cue_start)
+        ]
         if not same:
             out.append(claim)
             continue
@@ -614,6 +619,12 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
         halves = [best, *_other_half(rules, best, taken)]
         taken.update(halves)
         out.append(_joined([rules[k] for k in halves]))
+        # the rules split what the model read as one content ("said X and warned of Y")
+        for k in same:
+            apart = all(_overlap(rules[k], rules[h]) == 0 for h in halves)
+            if k not in taken and apart and rules[k].cue_start != rules[best].cue_start:
+                taken.add(k)
+                out.append(rules[k])
     out.sort(key=lambda c: (c.start, c.end))
     return out
 

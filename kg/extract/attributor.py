@@ -77,7 +77,7 @@ class Weights:
         arrays["meta"] = np.array([f"{k}={v}" for k, v in sorted(meta.items())])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
-            np.savez_compressed(f, **arrays)
+            np.savez_compressed(f, **arrays)  # type: ignore[arg-type]  # numpy's stub
 
 
 def load_weights(path: Path | None = None) -> Weights:
@@ -132,7 +132,9 @@ class DocContext:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.reporting = load_lexicon().reporting_verbs
+        lex = load_lexicon()
+        self.reporting = lex.reporting_verbs
+        self.weak_objects = lex.weak_object_verbs
         self.in_quote = _quote_flags(doc)
         self.sent_of = np.empty(len(doc), dtype=np.int32)
         self.sents: list[Span] = list(doc.sents)
@@ -209,15 +211,15 @@ def cue_features(tok: Token, ctx: DocContext) -> list[str]:
         f"lex={lemma in ctx.reporting}|{pos}",
         f"lexd={lemma in ctx.reporting}|{tok.dep_}|{sent_quote}",
     ]
-    for c in children:
-        feats.append(f"c={c}")
-        feats.append(f"mc={lemma}|{c}")
-    for c in tok.children:
-        if c.dep_ in ("prep", "agent", "dobj", "dative", "acomp", "xcomp", "prt"):
-            feats.append(f"mcw={lemma}|{c.dep_}|{c.lower_}")
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            feats.append(f"subj={c.pos_}|{c.ent_type_ or '-'}")
-            feats.append(f"msubj={lemma}|{c.pos_}")
+    for dep in children:
+        feats.append(f"c={dep}")
+        feats.append(f"mc={lemma}|{dep}")
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent", "dobj", "dative", "acomp", "xcomp", "prt"):
+            feats.append(f"mcw={lemma}|{child.dep_}|{child.lower_}")
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            feats.append(f"subj={child.pos_}|{child.ent_type_ or '-'}")
+            feats.append(f"msubj={lemma}|{child.pos_}")
     return feats
 
 
@@ -397,7 +399,7 @@ def attributions(doc: Doc, weights: Weights | None = None) -> list[Attribution]:
         if end <= start:
             continue
         start, end = _widen_to_quote(doc, ctx, start, end)
-        if p < w.thresholds[CUE_NP] and _noun_phrase_only(doc[start:end], ctx):
+        if _noun_phrase_only(doc[start:end], ctx) and not _reaction_kept(tok, float(p), w, ctx):
             continue
         source = None
         sources = [t for t in source_candidates(tok) if not start <= t.i < end]
@@ -415,6 +417,20 @@ def _noun_phrase_only(content: Span, ctx: DocContext) -> bool:
     return not any(t.pos_ in ("VERB", "AUX") or ctx.in_quote[t.i] for t in content) and not any(
         t.text in _QUOTE_CHARS for t in content
     )
+
+
+def _reaction_kept(cue: Token, p: float, w: Weights, ctx: DocContext) -> bool:
+    """Whether an attribution whose content is only a noun phrase is kept: after a verb that
+    reports speech about a thing ("warned *of further arrests*", "called *the move reckless*")
+    at the cue threshold; after a verb whose object is only acted on or reacted to
+    ("rejected *the report*", "declared *a curfew*": the rules' weak-object verbs) never;
+    after any other cue only when the model is sure (CUE_NP)."""
+    lemma = cue.lemma_.lower()
+    if lemma in ctx.weak_objects:
+        return False
+    if lemma in ctx.reporting:
+        return True
+    return p >= w.thresholds[CUE_NP]
 
 
 def _one_per_content(found: list[Attribution]) -> list[Attribution]:

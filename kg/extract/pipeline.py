@@ -142,7 +142,9 @@ def _speaker_entity(
     """The entity a speaker token stands for, creating an unnamed source if need be."""
     doc = tok.doc
     for c in tok.children:
-        if c.dep_ == "appos":
+        # "the attorney general, Rob Bonta, said": the parser makes the name an apposition,
+        # or an npadvmod when commas set it off
+        if c.dep_ == "appos" or c.dep_ == "npadvmod" and c.pos_ == "PROPN":
             node = table.at_token(c.i)
             if node is not None and node.type == "Person":
                 return node
