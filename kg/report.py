@@ -137,7 +137,7 @@ class Claim(_Model):
     # The pieces of a quotation its reporting clause interrupts ("X," she said, "Y"): one
     # claim whose start/end run from the first piece to the last (PolNeAR's annotators make
     # it one attribution); `text` joins the pieces.
-    parts: list[Span] = Field(default_factory=list)
+    parts: list[Span] | None = None
 
     def text(self, article: str) -> str:
         """What was claimed, in the article's words (the pieces joined by a space)."""

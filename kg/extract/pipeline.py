@@ -390,7 +390,7 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
                 type=raw.type,  # type: ignore[arg-type]
                 medium=raw.medium,
                 factuality=factuality_of(doc, raw.cue_start, raw.start, raw.end),
-                parts=[Span(start=s, end=e) for s, e in raw.parts],
+                parts=[Span(start=s, end=e) for s, e in raw.parts] or None,
                 confidence=raw.confidence,
                 mentions=inside,
                 quantities=[

@@ -114,6 +114,7 @@ def test_interrupted_quote_gives_both_parts_to_the_speaker(read: Read) -> None:
     r = read('"We are ready," Chief Nora Hale said, "and we will not wait for help."')
     # one attribution, as PolNeAR's annotators mark it: one claim whose parts are the pieces
     (claim,) = r.claims_by("Nora Hale")
+    assert claim.parts is not None
     assert [r.text[p.start : p.end] for p in claim.parts] == [
         "We are ready",
         "and we will not wait for help",
