@@ -109,6 +109,8 @@ class ClaimStore(GraphStore):
             raise QueryError(f"SPARQL query does not parse: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the store could not be read: {exc}") from exc
+        except RuntimeError as exc:  # Oxigraph refused to evaluate it (an unknown function)
+            raise QueryError(f"the query cannot be evaluated: {exc}") from exc
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, graph))

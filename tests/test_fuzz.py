@@ -906,6 +906,9 @@ def test_query_anything(cg: Claimgraph, files: Files, listener: socket.socket) -
     @example(query=DEEP["groups"](5000), channel="file", fmt="json")
     @example(query=DEEP["optionals"](5000), channel="stdin", fmt="table")
     @example(query='SELECT * { ?s ?p "\udcff" }', channel="argument", fmt="table")
+    @example(
+        query="SELECT * { FILTER(<http://example.org/f>(1)) }", channel="argument", fmt="table"
+    )
     def check(query: str, channel: str, fmt: str) -> None:
         text = query.replace(PORT, str(port))
         data = as_bytes(text)
