@@ -21,14 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.polnear_corpus import Attribution, parse_ann  # noqa: E402
+from bench.polnear_corpus import QUOTES, Attribution, overlap, parse_ann  # noqa: E402
 
 Pieces = list[tuple[int, int]]
-
-
-def _overlap(a: Pieces, b: Pieces) -> float:
-    inter = sum(max(0, min(x2, y2) - max(x1, y1)) for x1, x2 in a for y1, y2 in b)
-    return inter / max(1, min(sum(e - s for s, e in a), sum(e - s for s, e in b)))
 
 
 def breakdown(split: Path, reports: Path) -> collections.Counter[str]:
@@ -55,30 +50,30 @@ def breakdown(split: Path, reports: Path) -> collections.Counter[str]:
         for content, mentions, cue in preds:
             best, at = 0.0, None
             for i, g in enumerate(gold):
-                if i not in used and (o := _overlap(content, g.content)) > best:
+                if i not in used and (o := overlap(content, g.content)) > best:
                     best, at = o, i
             if at is not None and best >= 0.5:
                 used[at] = (content, mentions, cue)
                 continue
-            if any(_overlap(content, g.content) >= 0.5 for g in gold):
+            if any(overlap(content, g.content) >= 0.5 for g in gold):
                 rows["false alarm: a second claim for one attribution"] += 1
-            elif any(_overlap(cue, g.cue) > 0 for g in gold if g.cue):
+            elif any(overlap(cue, g.cue) > 0 for g in gold if g.cue):
                 rows["false alarm: right cue, content off (< half overlap)"] += 1
             else:
                 rows["false alarm: no attribution there"] += 1
         for i, g in enumerate(gold):
-            direct = any(q in g.content_text for q in '"\u201c\u201d')
+            direct = any(q in g.content_text for q in QUOTES)
             kind = "direct" if direct else "indirect"
             if i in used:
                 _, mentions, _ = used[i]
-                if g.source and _overlap(mentions, g.source) > 0:
+                if g.source and overlap(mentions, g.source) > 0:
                     rows[f"{kind}: found, speaker right"] += 1
                 elif not g.source:
                     rows[f"{kind}: found, gold has no source"] += 1
                 else:
                     rows[f"{kind}: found, speaker wrong"] += 1
                 continue
-            near = [p for p in preds if g.cue and _overlap(p[2], g.cue) > 0]
+            near = [p for p in preds if g.cue and overlap(p[2], g.cue) > 0]
             if near:
                 rows[f"{kind}: missed, cue found but content off"] += 1
             else:

@@ -19,6 +19,13 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "polnear"
 CACHE = Path(os.environ.get("CLAIMGRAPH_POLNEAR_CACHE", Path.home() / ".cache" / "claimgraph"))
 
 Pieces = list[tuple[int, int]]
+QUOTES = '"\u201c\u201d'  # a gold content holding one of these is a direct quote
+
+
+def overlap(a: Pieces, b: Pieces) -> float:
+    """The overlap of two sets of spans over the shorter one: ../shared/eval/polnear.py's."""
+    inter = sum(max(0, min(x2, y2) - max(x1, y1)) for x1, x2 in a for y1, y2 in b)
+    return inter / max(1, min(sum(e - s for s, e in a), sum(e - s for s, e in b)))
 
 
 @dataclass

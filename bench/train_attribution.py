@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.polnear_corpus import Attribution, parsed  # noqa: E402
+from bench.polnear_corpus import QUOTES, Attribution, overlap, parsed  # noqa: E402
 from kg.extract import attributor  # noqa: E402
 from kg.extract.attributor import (  # noqa: E402
     CONTENT,
@@ -134,13 +134,6 @@ def fit(data: dict[str, Rows], thresholds: dict[str, float]) -> Weights:
 # thresholds are chosen for what users get (speakers resolved to entities, the rules'
 # readings merged), not for the classifiers alone.
 
-QUOTES = '"\u201c\u201d'
-
-
-def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
-    inter = sum(max(0, min(x2, y2) - max(x1, y1)) for x1, x2 in a for y1, y2 in b)
-    return inter / max(1, min(sum(e - s for s, e in a), sum(e - s for s, e in b)))
-
 
 def score(docs: list[tuple[str, Doc, list[Attribution]]], weights: Weights) -> dict[str, float]:
     """End-to-end F1 of the pipeline with these weights, for all attributions and for direct
@@ -166,20 +159,20 @@ def score(docs: list[tuple[str, Doc, list[Attribution]]], weights: Weights) -> d
                 if e.type == "Publisher":
                     continue
                 span = [(c.start, c.end)]
-                if any(_overlap(span, o.content) >= 0.5 for o in other) and not any(
-                    _overlap(span, g.content) >= 0.5 for g in gold
+                if any(overlap(span, o.content) >= 0.5 for o in other) and not any(
+                    overlap(span, g.content) >= 0.5 for g in gold
                 ):
                     continue
                 pred += 1
                 best, at = 0.0, None
                 for i, g in enumerate(gold):
-                    if i not in used and (o := _overlap(span, g.content)) > best:
+                    if i not in used and (o := overlap(span, g.content)) > best:
                         best, at = o, i
                 if at is None or best < 0.5:
                     continue
                 used.add(at)
                 mentions = [(m.start, m.end) for m in e.mentions]
-                if gold[at].source and _overlap(mentions, gold[at].source) > 0:
+                if gold[at].source and overlap(mentions, gold[at].source) > 0:
                     tps += 1
             gold_n += len(gold)
         p, r = tps / max(1, pred), tps / max(1, gold_n)

@@ -529,10 +529,11 @@ def document_source(tok: Token) -> Token | None:
     return None
 
 
-def learned_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
+def learned_claims(doc: Doc, lex: Lexicon, quotes: list[tuple[int, int]]) -> list[RawClaim]:
     """The claims of the learned attribution step (kg.extract.attributor), as raw claims whose
     speakers kg.extract.pipeline resolves like the rules' own; one whose source the model
-    did not find has none (the rules may know it, see merge_claims)."""
+    did not find has none (the rules may know it, see merge_claims). `quotes` are the
+    document's quotation spans (quote_spans), found once by the caller."""
     from kg.extract.attributor import attributions
 
     text = doc.text
@@ -552,7 +553,7 @@ def learned_claims(doc: Doc, lex: Lexicon) -> list[RawClaim]:
         start, end = _unquote(text, start, end)
         if end <= start:
             continue
-        quote = _inside(quote_spans(text), start, end)
+        quote = _inside(quotes, start, end)
         kind = "direct_quote" if quote is not None else "indirect"
         if cue_text == "according to":
             kind = "according_to"

@@ -309,7 +309,7 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     role_hits = find_roles(doc, table, lex)
     join_descriptions(doc, table, lex)
     add_references(doc, table, lex, quotes)
-    raw_claims = merge_claims(find_claims(doc, lex), learned_claims(doc, lex))
+    raw_claims = merge_claims(find_claims(doc, lex), learned_claims(doc, lex, quotes))
 
     extra: dict[str, EntityNode] = {}
     resolved: list[tuple[RawClaim, EntityNode]] = []
