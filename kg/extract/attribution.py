@@ -40,6 +40,9 @@ class RawClaim:
     medium: str | None = None
     confidence: float = 0.9
     parts: tuple[tuple[int, int], ...] = ()
+    # Signed with a dash and a name under the quotation: the layout names the speaker, more
+    # surely than any reading of the sentences inside it.
+    signed: bool = False
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -541,10 +544,13 @@ def learned_claims(doc: Doc, lex: Lexicon, quotes: list[tuple[int, int]]) -> lis
     claims: list[RawClaim] = []
     for a in attributions(doc):
         cue = doc[a.cue]
-        if any(hs <= cue.idx < he for hs, he in headlines):
-            continue
+        if not a.signed and any(hs <= cue.idx < he for hs, he in headlines):
+            continue  # a signature's line has no final stop, yet is no headline
         cue_start, cue_end = cue.idx, cue.idx + len(cue)
         cue_text = cue.text
+        if a.signed:  # the dash alone, not a closing mark the tokenizer glued to it (`”―`)
+            cue_text = cue.text.lstrip(_QUOTE_CHARS)
+            cue_start = cue_end - len(cue_text)
         if cue.lower_ == "according" and cue.i + 1 < len(doc) and doc[cue.i + 1].lower_ == "to":
             cue_text, cue_end = "according to", doc[cue.i + 1].idx + 2
         first = _content_start(doc, cue, a.start, a.end)
@@ -568,6 +574,7 @@ def learned_claims(doc: Doc, lex: Lexicon, quotes: list[tuple[int, int]]) -> lis
                 type=kind,
                 medium=_medium(cue, lex),
                 confidence=round(a.score, 3),
+                signed=a.signed,
             )
         )
     return claims
@@ -599,7 +606,8 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
     (their contents overlap by half of the shorter), the rules' reading of it is kept, since
     they split interrupted quotations ("X," she said, "Y": two claims of one cue) and know
     the platforms. Of rule claims from other cues only the closest is kept: one
-    attribution, one claim.
+    attribution, one claim. A signed quotation (`"…" ― Jane Doe`) is taken as the model
+    read it, and the rules' claims inside it are dropped.
 
     A rule claim of the cue the model found confirms it too, whatever its content: the model
     may see that "warned" is a cue yet miss its source, where the rules know it. Rule claims
@@ -608,6 +616,10 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
     out: list[RawClaim] = []
     taken: set[int] = set()
     for claim in learned:
+        if claim.signed:  # the rules read the sentences inside a signed quotation
+            taken.update(k for k, r in enumerate(rules) if _overlap(claim, r) > 0)
+            out.append(claim)
+            continue
         same = [
             k
             for k, r in enumerate(rules)

@@ -127,3 +127,46 @@ def test_extraction_with_a_damaged_model_fails_with_its_error(
 
     with pytest.raises(ModelFileError):
         extract("Mayor Ann Lee said the bridge would reopen on Monday.")
+
+
+def test_quotations_signed_with_a_dash(read: Read) -> None:
+    """Reader quotes and pull quotes: the name under the quotation is its speaker, also where
+    the quotation quotes someone else or opens with a wrong-way mark."""
+    r = read(
+        "We asked readers what they thought of the debate.\n\n"
+        "\u201cDuring the debate Trump said Hispanics live in hell. He is ignorant of our "
+        "culture.\u201d\u2015 Pamela Padilla\n\n"
+        "\u201dFear. I am truly afraid that he will win the election.\u201d "
+        "\u2015 Edwin G. Monroy\n\n"
+        '"Almost all new income is going to the top 1 percent."\n- Bernie Sanders.\n'
+    )
+    (padilla,) = r.claims_by("Pamela Padilla")
+    assert r.content(padilla).startswith("During the debate Trump said")
+    assert r.content(padilla).endswith("ignorant of our culture")
+    assert padilla.cue == "\u2015"
+    (monroy,) = r.claims_by("Edwin G. Monroy")
+    assert r.content(monroy) == "Fear. I am truly afraid that he will win the election"
+    (sanders,) = r.claims_by("Bernie Sanders")
+    assert r.content(sanders).startswith("Almost all new income")
+    assert not [c for c in r.report.claims if r.content(c) == "Hispanics live in hell"]
+
+
+def test_embedded_post_signed_with_its_handle(read: Read) -> None:
+    r = read(
+        "Reporters at the rally posted pictures.\n\n"
+        "Governor Pence is wearing a Make Mexico Great Again Also hat at the rally.\n"
+        "\u2014 Ben Jacobs (@Bencjacobs) September 1, 2016\n\nThe campaign did not comment.\n"
+    )
+    (post,) = r.claims_by("Ben Jacobs")
+    assert r.content(post).startswith("Governor Pence is wearing")
+
+
+def test_a_dash_that_signs_nothing(read: Read) -> None:
+    """List items and asides set off by dashes are not signatures."""
+    r = read(
+        "The city announced three changes on Monday:\n"
+        "\u2014 Bus fares rise to $3 in June.\n"
+        "\u2014 Library Hours\n"
+        "The mayor \u2014 Karen Bass \u2014 spoke at noon.\n"
+    )
+    assert not [c for c in r.report.claims if c.cue in ("\u2014", "\u2015")]
