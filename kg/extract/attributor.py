@@ -410,7 +410,7 @@ def attributions(doc: Doc, weights: Weights | None = None) -> list[Attribution]:
             if source_p[k] >= w.thresholds[SOURCE]:
                 source = sources[k].i
         found.append(Attribution(tok.i, source, start, end, float(p)))
-    return _one_per_content(found + sign_offs(doc, ctx))
+    return _one_per_content(found + sign_offs(doc, ctx) + transcript_turns(doc))
 
 
 # A dash that signs a quotation or an embedded post with its author's name.
@@ -452,6 +452,47 @@ def sign_offs(doc: Doc, ctx: DocContext) -> list[Attribution]:
             if len(words) >= 3:
                 found.append(Attribution(dash.i, last_name, start, close + 1, 1.0, True))
     return found
+
+
+def transcript_turns(doc: Doc) -> list[Attribution]:
+    """The turns of a transcript: a line that opens with a speaker's name in capitals and a
+    colon (`WALLACE: Let's start…`, `MR. TRUMP: …`) attributes the rest of its line to that
+    name. Another layout convention the parse does not carry (the colon's head is anywhere
+    in the line); a one-letter label (`Q:`) names no one and gives nothing."""
+    found: list[Attribution] = []
+    for tok in doc:
+        if not _starts_line(doc, tok.i):
+            continue
+        i = tok.i
+        while i < len(doc) and doc[i].text in _QUOTE_CHARS:
+            i += 1
+        label: list[Token] = []
+        while i < len(doc) and len(label) < _MAX_LABEL and _capitals(doc[i].text):
+            label.append(doc[i])
+            i += 1
+            if i < len(doc) and doc[i].text == "." and not doc[i - 1].whitespace_:
+                i += 1  # "MR" "." "TRUMP"
+        if not label or i >= len(doc) or doc[i].text != ":":
+            continue
+        if not any(sum(ch.isalpha() for ch in t.text) >= 2 for t in label):
+            continue
+        start = end = i + 1
+        while end < len(doc) and not _starts_line(doc, end):
+            end += 1
+        while end > start and (doc[end - 1].is_space or doc[end - 1].text in _QUOTE_CHARS):
+            end -= 1
+        words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+        if len(words) >= 3:
+            found.append(Attribution(i, label[-1].i, start, end, 1.0, True))
+    return found
+
+
+_MAX_LABEL = 3
+
+
+def _capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters) and text.strip(".").isalpha()
 
 
 def _previous_word(doc: Doc, i: int) -> int | None:

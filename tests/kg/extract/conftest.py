@@ -35,6 +35,9 @@ class Reading:
         e = self.entity(name)
         return [c for c in self.report.claims if c.claimant == e.id]
 
+    def entity_of(self, claim: Claim) -> Entity:
+        return next(e for e in self.report.entities if e.id == claim.claimant)
+
     def content(self, claim: Claim) -> str:
         return self.text[claim.start : claim.end]
 

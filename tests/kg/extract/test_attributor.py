@@ -170,3 +170,20 @@ def test_a_dash_that_signs_nothing(read: Read) -> None:
         "The mayor \u2014 Karen Bass \u2014 spoke at noon.\n"
     )
     assert not [c for c in r.report.claims if c.cue in ("\u2014", "\u2015")]
+
+
+def test_transcript_turns(read: Read) -> None:
+    """A transcript's speaker labels attribute each turn, whatever the parse of the line."""
+    r = read(
+        "Fox News Sunday spoke to Mike Pence. Partial transcript as follows:\n\n"
+        '"WALLACE: But, Governor, as The Wall Street Journal wrote, people worry about his '
+        "temperament. Why would Trump go down that road?\n\n"
+        '"PENCE: Well, look, the question really should be why the Clinton campaign invited '
+        "a celebrity to the debate.\n\n"
+        "Q: And the polls?\n"
+    )
+    turns = [c for c in r.report.claims if c.cue == ":"]
+    assert [r.content(c)[:12] for c in turns] == ["But, Governo", "Well, look, "]
+    wallace, pence = (r.entity_of(c) for c in turns)
+    assert "WALLACE" in r.names(wallace) and "PENCE" in r.names(pence)
+    assert not [c for c in r.report.claims if "Journal" in r.entity_of(c).name]
