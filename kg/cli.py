@@ -951,10 +951,20 @@ def factcheck_sync(
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="Links per claim.")] = 3,
     cache: CacheOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds one answer may take, in all.")
+    ] = 30.0,
+    max_mb: Annotated[
+        float, typer.Option("--max-mb", min=0.001, help="Largest answer, in MB (decompressed).")
+    ] = 32.0,
+    max_requests: Annotated[
+        int, typer.Option("--max-requests", min=1, help="Requests per source per sync.")
+    ] = 200,
 ) -> None:
     """Fetch what changed in each source, store it (validated, deduplicated) and re-match
     claims. The only command that makes outbound requests; exit 8 if a source failed."""
     from kg.errors import SourceError
+    from kg.factcheck.fetch import Limits
     from kg.factcheck.links import default_cache
     from kg.factcheck.sync import sync
 
@@ -974,6 +984,9 @@ def factcheck_sync(
                 full=full,
                 top=top,
                 progress=update,
+                limits=Limits(
+                    max_bytes=int(max_mb * 1_000_000), timeout=timeout, max_requests=max_requests
+                ),
             )
         for line in report.lines():
             typer.echo(line)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -86,6 +86,12 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
+def _addresses(host: str, port: int) -> list[str]:
+    """The host's addresses, as the system resolver gives them."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]).split("%")[0] for info in infos]
+
+
 class Fetcher:
     """GET and form POST to the configured hosts only, under `limits`; counts what it did.
 
@@ -99,8 +105,10 @@ class Fetcher:
         limits: Limits | None = None,
         *,
         secrets: Sequence[str] = (),
+        resolve: Callable[[str, int], list[str]] | None = None,
     ) -> None:
         self.limits = limits or Limits()
+        self._resolve = resolve or _addresses
         self._origins = {_origin(u) for u in allowed}
         self._secrets = [s for s in secrets if s]
         self.requests = 0  # requests sent
@@ -167,10 +175,9 @@ class Fetcher:
         if named is not None:
             return host, named
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
+            addresses = [ipaddress.ip_address(a) for a in self._resolve(host, port)]
+        except (OSError, UnicodeError, ValueError) as exc:
             raise self.fail(f"{url}: cannot resolve {host} ({exc})") from None
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         for address in addresses:
             local = host == "localhost" and address.is_loopback
             if not (_public(address) or local):

@@ -146,9 +146,10 @@ def store_pulled(
     cache_dir: Path | None = None,
     top: int = 3,
     now: dt.datetime | None = None,
+    match: bool = True,
 ) -> SyncReport:
-    """Store what each source gave, record its state, then re-match claims if anything
-    changed; makes no request."""
+    """Store what each source gave, record its state, then (`match`) re-match claims if
+    anything changed; makes no request."""
     report = SyncReport()
     for outcome in outcomes:
         summary = outcome.summary
@@ -166,7 +167,7 @@ def store_pulled(
         summary.unchanged, summary.refused = imported.unchanged, imported.refused
         synced = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         book.save_state(outcome.source.name, {**outcome.pulled.state, "synced_at": synced})
-    if report.stored:
+    if report.stored and match:
         try:
             report.links = rematch(store, base=base, cache_dir=cache_dir, top=top, now=now)
         except ClaimgraphError as exc:
