@@ -251,3 +251,58 @@ def test_sync_into_a_sparql_server_store(cli: CliFn, backend: Backend, site: Sit
     assert r.exit_code == 0 and "1 new" in r.stdout, r.stdout + r.stderr
     assert reviews_stored(cli) == 1
     assert "1 not modified" in cli("factcheck", "sync").stdout
+
+
+def html_page(n: int, text: str) -> str:
+    markup = json.dumps({"@context": "https://schema.org", **review(n, text)})
+    return (
+        f"<!DOCTYPE html><html><head><title>Check {n}</title>"
+        f'<script type="application/ld+json">{markup}</script></head><body>…</body></html>'
+    )
+
+
+def sitemap(site: Site, pages: dict[str, str]) -> str:
+    urls = "".join(
+        f"<url><loc>{site.url(path)}</loc><lastmod>{lastmod}</lastmod></url>"
+        for path, lastmod in pages.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
+
+
+@pytest.mark.embedded_only
+def test_a_sitemap_of_pages_fetches_only_the_pages_that_moved(cli: CliFn, site: Site) -> None:
+    for n in (1, 2, 3):
+        site.put(f"/checks/{n}", html_page(n, f"Claim on page {n}."), "text/html")
+    site.fault("/checks/4", "error")
+    lastmods = {f"/checks/{n}": "2026-11-01" for n in (1, 2, 3, 4)}
+    url = site.put("/sitemap.xml", sitemap(site, lastmods), "application/xml")
+    assert cli("factcheck", "source", "add", "pages", "--page", url).exit_code == 0
+    r = cli("factcheck", "sync")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "pages (page): 3 new, 0 changed, 0 unchanged, 0 refused; 5 requests, 4 read" in r.stdout
+    assert "passed over: page not read: " + site.url("/checks/4") in r.stdout
+    assert "answered 500" in r.stdout
+
+    # The failed page made the sync partial: the sitemap is read again, the pages whose
+    # lastmod has not moved are not asked for, the failed one is.
+    del site.faults["/checks/4"]
+    site.put("/checks/4", html_page(4, "Claim on page 4."), "text/html")
+    r = cli("factcheck", "sync")
+    assert "pages (page): 1 new, 0 changed, 0 unchanged, 0 refused; 2 requests, 2 read" in r.stdout
+    assert [site.bodies[f"/checks/{n}"] for n in (1, 2, 3, 4)] == [1, 1, 1, 1]
+
+    # Nothing moved: one request, a 304.
+    r = cli("factcheck", "sync")
+    assert "0 new, 0 changed, 0 unchanged, 0 refused; 1 requests, 0 read, 1 not modified" in (
+        r.stdout
+    )
+    # Page 2 changes and the sitemap says so: the sitemap and page 2 are read, nothing else.
+    site.put("/checks/2", html_page(2, "Claim on page 2, corrected."), "text/html")
+    site.put("/sitemap.xml", sitemap(site, lastmods | {"/checks/2": "2026-12-01"}), "text/xml")
+    r = cli("factcheck", "sync")
+    assert "0 new, 1 changed, 0 unchanged, 0 refused; 2 requests, 2 read" in r.stdout, r.stdout
+    assert [site.bodies[f"/checks/{n}"] for n in (1, 2, 3, 4)] == [1, 2, 1, 1]
+    assert reviews_stored(cli) == 4
