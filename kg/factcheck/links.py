@@ -4,7 +4,9 @@ The matcher (kg.factcheck.matching: BM25 and MiniLM retrieval, a re-ranker learn
 CheckThat! training queries) is built from the reviews in the store; its embeddings are
 cached on disk beside the store, so a restart does not recompute them. Links are
 `cg:ClaimMatch` nodes with their score and method, in one graph of their own that each
-`link_claims` run replaces whole: they are derived data, recomputed from validated nodes.
+`link_claims` run replaces whole: they are derived data, recomputed from validated nodes. A
+link also records when it was first made (`prov:generatedAtTime`), carried over when a later
+run makes it again, so that new links can be listed (`GET /factchecks/matches?since=`).
 """
 
 from __future__ import annotations
