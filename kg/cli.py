@@ -924,8 +924,12 @@ def source_list() -> None:
             typer.echo("no fact-check sources: add one with `claimgraph factcheck source add`")
             return
         for source in book.sources.values():
-            synced = book.state.get(source.name, {}).get("synced_at", "never")
-            typer.echo(f"{source.name}\t{source.kind}\t{source.describe()}\tlast sync: {synced}")
+            noted = book.state.get(source.name, {})
+            line = f"{source.name}\t{source.kind}\t{source.describe()}"
+            line += f"\tlast sync: {noted.get('synced_at', 'never')}"
+            if noted.get("error"):
+                line += f"\tfailed {noted.get('failed_at')}: {noted['error']}"
+            typer.echo(line)
 
     guarded(run)
 
@@ -1037,8 +1041,8 @@ def serve(
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, linked data, REST and the query page.
 
-    Further settings (row cap, write token, CORS, query workers) come from CLAIMGRAPH_*
-    environment variables; see api/settings.py.
+    Further settings (row cap, write token, CORS, query workers, the fact-check sync's
+    schedule) come from CLAIMGRAPH_* environment variables; see api/settings.py.
     """
     from api.server import serve as run_server
 

@@ -151,6 +151,14 @@ def test_a_feed_syncs_once_then_304_and_failures_are_per_source(
         assert "sync failed for broken, cut, huge, malformed, moved, slow" in r.stderr
         assert other.requests["/f.json"] == 0
         assert reviews_stored(cli) == 2
+        listed = {
+            line.split("\t")[0]: line
+            for line in cli("factcheck", "source", "list").stdout.splitlines()
+        }
+        assert (
+            "last sync: never\tfailed 20" in listed["broken"] and "answered 500" in listed["broken"]
+        )
+        assert "failed" not in listed["desk"]
 
         # Again: the feed answers 304 and nothing is read or written twice.
         before = dump(cli)

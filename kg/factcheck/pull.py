@@ -39,6 +39,7 @@ FCT_PAGE_SIZE = 100
 SPARQL_DESCRIBE_CHUNK = 100  # reviews per CONSTRUCT: some 30 triples each, under any cap
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _SCHEMA = "http://schema.org/"
+_NOTES = ("synced_at", "failed_at", "error")  # what `sync` notes beside a reader's state
 
 
 @dataclass
@@ -63,7 +64,7 @@ def pull(
     full: bool = False,
 ) -> Pulled:
     """Ask `source` for what changed since `state` (everything when `full`)."""
-    state = {} if full else dict(state)
+    state = {} if full else {k: v for k, v in state.items() if k not in _NOTES}
     if source.kind is SourceKind.DATAFEED:
         return _pull_document(source, state, fetcher)
     if source.kind is SourceKind.PAGE:

@@ -126,8 +126,9 @@ def pull_sources(
             except SourceError as exc:
                 summary.error = fetcher.redact(str(exc))
             except Exception as exc:  # a reader's bug must not stop the other sources
+                # Logged without its traceback, which could show a key in a local variable.
                 summary.error = fetcher.redact(f"unexpected {type(exc).__name__}: {exc}")
-                log.exception("fact-check source %s: unexpected failure", source.name)
+                log.error("fact-check source %s: %s", source.name, summary.error)
             summary.requests = fetcher.requests
             summary.bodies = fetcher.bodies
             summary.not_modified = fetcher.not_modified
@@ -154,7 +155,12 @@ def store_pulled(
     for outcome in outcomes:
         summary = outcome.summary
         report.sources.append(summary)
+        name = outcome.source.name
+        when = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         if outcome.pulled is None:
+            # The state that says where the last good sync left off stays; the failure is
+            # noted beside it, for `source list`.
+            book.save_state(name, {**book.state(name), "failed_at": when, "error": summary.error})
             continue
         try:
             imported = import_factchecks(
@@ -162,11 +168,11 @@ def store_pulled(
             )
         except ClaimgraphError as exc:
             summary.error = f"storing its reviews failed: {exc}"
+            book.save_state(name, {**book.state(name), "failed_at": when, "error": summary.error})
             continue
         summary.new, summary.changed = imported.new, imported.updated
         summary.unchanged, summary.refused = imported.unchanged, imported.refused
-        synced = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-        book.save_state(outcome.source.name, {**outcome.pulled.state, "synced_at": synced})
+        book.save_state(name, {**outcome.pulled.state, "synced_at": when})
     if report.stored and match:
         try:
             report.links = rematch(store, base=base, cache_dir=cache_dir, top=top, now=now)
