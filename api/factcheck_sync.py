@@ -90,7 +90,8 @@ class FactcheckSync:
             store_now = engine.store
             assert store_now is not None
             try:
-                matcher = await asyncio.to_thread(_matcher, store_now, settings.store)
+                cache = default_cache(settings.store_config.beside(""))
+                matcher = await asyncio.to_thread(_matcher, store_now, cache)
                 if matcher is not None:
                     report.links = await engine.write(lambda s: link_claims(s, matcher, base=base))
             except ClaimgraphError as exc:
@@ -98,9 +99,9 @@ class FactcheckSync:
         return report
 
 
-def _matcher(store: GraphStore, store_path: Path) -> Matcher | None:
+def _matcher(store: GraphStore, cache: Path | None) -> Matcher | None:
     """The matcher over the grown pool (outside the write lock: embedding takes a while),
-    or None when there is no claim to link."""
+    or None when there is no claim to link. Its embeddings are cached where the CLI's are."""
     if not store.query(f"ASK {{ ?c a {SCHEMA.Claim} }}"):
         return None
-    return build_matcher(store, default_cache(store_path))
+    return build_matcher(store, cache)
