@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import sparql
 from api.engine import Engine
+from api.factcheck_sync import FactcheckSync
 from api.routes import (
     articles,
     claims,
@@ -26,6 +27,7 @@ from api.routes import (
     entities,
     factchecks,
     linked_data,
+    matches,
     quantities,
     ui,
 )
@@ -47,9 +49,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = Engine(settings)
         app.state.engine = engine
         await engine.start()
+        scheduled = FactcheckSync(engine) if settings.factcheck_sync_minutes > 0 else None
+        app.state.factcheck_sync = scheduled
+        if scheduled is not None:
+            scheduled.start()
         try:
             yield
         finally:
+            if scheduled is not None:
+                await scheduled.stop()
             await engine.stop()
 
     app = FastAPI(
@@ -87,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(claims.router)
     app.include_router(entities.router)
     app.include_router(quantities.router)
+    app.include_router(matches.router)  # before /factchecks/{…} routes, should any come
     app.include_router(factchecks.router)
     app.include_router(conflicts.router)
     app.include_router(linked_data.router)

@@ -19,10 +19,16 @@ documented here and nowhere else:
 | `CLAIMGRAPH_GRAPH_STORE` | unset | that server's Graph Store Protocol URL (whole-graph reads) |
 | `CLAIMGRAPH_SPARQL_USER` | unset | account on that server (Basic or Digest, as it asks) |
 | `CLAIMGRAPH_SPARQL_PASSWORD` | unset | its password |
+| `CLAIMGRAPH_FACTCHECK_SYNC_MINUTES` | `0` (off) | minutes between fact-check syncs; 0 = never |
 
 With a SPARQL server, `STORE` still names where the server keeps its own files (the
 fact-check embedding cache); queries go to the server with the same deadline, row cap and
 refusals (SERVICE, LOAD, updates) as on the embedded store.
+
+`FACTCHECK_SYNC_MINUTES` above 0 makes the server sync the fact-check sources that
+`claimgraph factcheck source add` configured for this store: the first sync at start-up,
+then every so many minutes, one at a time, in the background (`api.factcheck_sync`); the
+server makes no other outbound request. API keys come from the variables the sources name.
 """
 
 from __future__ import annotations
@@ -58,12 +64,15 @@ class Settings:
     graph_store: str | None = None
     sparql_user: str | None = None
     sparql_password: str | None = field(default=None, repr=False)
+    factcheck_sync_minutes: float = 0.0
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise ValueError("query_timeout must be a positive number of seconds")
         if self.row_cap < 1 or self.max_request_bytes < 1 or self.query_workers < 1:
             raise ValueError("row_cap, max_request_bytes and query_workers must be at least 1")
+        if not 0 <= self.factcheck_sync_minutes < float("inf"):
+            raise ValueError("factcheck_sync_minutes must be 0 (off) or a positive number")
 
     @property
     def endpoints(self) -> Endpoints | None:
@@ -103,7 +112,7 @@ def _parse(name: str, raw: str) -> Any:
     try:
         if name == "store":
             return Path(raw)
-        if name == "query_timeout":
+        if name in ("query_timeout", "factcheck_sync_minutes"):
             return float(raw)
         if name in ("row_cap", "max_request_bytes", "query_workers"):
             return int(raw)

@@ -7,7 +7,6 @@ Each command reads its input, calls one library function and writes the result; 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -45,6 +44,10 @@ ontology_app = typer.Typer(help="Check the ontology with HermiT, or write its do
 app.add_typer(ontology_app, name="ontology")
 factcheck_app = typer.Typer(help="Published fact-checks: import them, and match claims to them.")
 app.add_typer(factcheck_app, name="factcheck")
+source_app = typer.Typer(
+    help="Fact-checking databases to keep in sync (kept beside the store, never in the graph)."
+)
+factcheck_app.add_typer(source_app, name="source")
 
 BASE_ENV = "CLAIMGRAPH_BASE_IRI"
 
@@ -65,10 +68,7 @@ class _State:
 
         A server's files go under the default store's directory, one name per endpoint.
         """
-        if self.endpoints is None:
-            return Path(f"{self.store_path}{suffix}")
-        digest = hashlib.sha256(self.endpoints.query.encode("utf-8")).hexdigest()[:12]
-        return self.store_path.parent / f"sparql-{digest}{suffix}"
+        return self.config.beside(suffix)
 
     def embedded_only(self, what: str) -> None:
         """Refuse a command that works on the store's directory when a server holds the graph."""
@@ -831,6 +831,176 @@ def factcheck_export(
     guarded(run)
 
 
+def _source_book() -> Any:
+    from kg.factcheck.sources import SOURCES_SUFFIX, SourceBook
+
+    return SourceBook(state.beside(SOURCES_SUFFIX))
+
+
+@source_app.command("add")
+def source_add(
+    name: Annotated[str, typer.Argument(help="A name for the source: fact-desk, google-en …")],
+    datafeed: Annotated[
+        str | None, typer.Option("--datafeed", help="A ClaimReview DataFeed's URL.")
+    ] = None,
+    page: Annotated[
+        str | None,
+        typer.Option("--page", help="A page with ClaimReview JSON-LD, or a sitemap of them."),
+    ] = None,
+    fact_check_tools: Annotated[
+        bool,
+        typer.Option("--fact-check-tools", help="A Google Fact Check Tools claims:search query."),
+    ] = False,
+    sparql: Annotated[
+        str | None,
+        typer.Option("--sparql", help="A SPARQL endpoint in ClaimsKG's model (schema.org)."),
+    ] = None,
+    key_env: Annotated[
+        str | None,
+        typer.Option("--key-env", help="Fact Check Tools: the environment variable with the key."),
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Fact Check Tools: the query.")
+    ] = None,
+    publisher: Annotated[
+        str | None,
+        typer.Option("--publisher", help="Fact Check Tools: a publisher's site (politifact.com)."),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Fact Check Tools: a language code (en).")
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="Fact Check Tools: another claims:search URL (a proxy)."),
+    ] = None,
+    page_rows: Annotated[
+        int | None, typer.Option("--page-rows", help="SPARQL: rows per page (default 500).")
+    ] = None,
+) -> None:
+    """Add a fact-checking database to sync: exactly one of --datafeed, --page,
+    --fact-check-tools, --sparql. Nothing is fetched until `claimgraph factcheck sync`."""
+    from kg.factcheck.sources import SourceKind, new_source
+
+    def run() -> None:
+        chosen = [
+            (kind, url)
+            for kind, url, given in (
+                (SourceKind.DATAFEED, datafeed, datafeed is not None),
+                (SourceKind.PAGE, page, page is not None),
+                (SourceKind.FACT_CHECK_TOOLS, endpoint, fact_check_tools),
+                (SourceKind.SPARQL, sparql, sparql is not None),
+            )
+            if given
+        ]
+        if len(chosen) != 1:
+            raise InputError("give exactly one of --datafeed, --page, --fact-check-tools, --sparql")
+        if endpoint is not None and not fact_check_tools:
+            raise InputError("--endpoint only applies to --fact-check-tools")
+        kind, url = chosen[0]
+        source = new_source(
+            name,
+            kind,
+            url,
+            key_env=key_env,
+            query=query,
+            publisher=publisher,
+            language=language,
+            page_rows=page_rows,
+        )
+        book = _source_book()
+        book.add(source)
+        typer.echo(f"added {source.name} ({source.kind}): {source.describe()}")
+
+    guarded(run)
+
+
+@source_app.command("list")
+def source_list() -> None:
+    """The sources, what each asks for, and when it last synced."""
+
+    def run() -> None:
+        book = _source_book().read()
+        if not book.sources:
+            typer.echo("no fact-check sources: add one with `claimgraph factcheck source add`")
+            return
+        for source in book.sources.values():
+            noted = book.state.get(source.name, {})
+            line = f"{source.name}\t{source.kind}\t{source.describe()}"
+            line += f"\tlast sync: {noted.get('synced_at', 'never')}"
+            if noted.get("error"):
+                line += f"\tfailed {noted.get('failed_at')}: {noted['error']}"
+            typer.echo(line)
+
+    guarded(run)
+
+
+@source_app.command("remove")
+def source_remove(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+    """Forget a source and its sync state (the reviews it brought stay in the store)."""
+
+    def run() -> None:
+        removed = _source_book().remove(name)
+        typer.echo(f"removed {removed.name} ({removed.kind})")
+
+    guarded(run)
+
+
+@factcheck_app.command("sync")
+def factcheck_sync(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Sources to sync (default: all of them).")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Ask for everything again, not only what changed.")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", min=1, max=20, help="Links per claim.")] = 3,
+    cache: CacheOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds one answer may take, in all.")
+    ] = 30.0,
+    max_mb: Annotated[
+        float, typer.Option("--max-mb", min=0.001, help="Largest answer, in MB (decompressed).")
+    ] = 32.0,
+    max_requests: Annotated[
+        int, typer.Option("--max-requests", min=1, help="Requests per source per sync.")
+    ] = 200,
+) -> None:
+    """Fetch what changed in each source, store it (validated, deduplicated) and re-match
+    claims. The only command that makes outbound requests; exit 8 if a source failed."""
+    from kg.errors import SourceError
+    from kg.factcheck.fetch import Limits
+    from kg.factcheck.links import default_cache
+    from kg.factcheck.sync import sync
+
+    def run() -> None:
+        book = _source_book()
+        if not book.select(names or None):
+            raise InputError(
+                "no fact-check sources: add one with `claimgraph factcheck source add`"
+            )
+        with open_store() as store, progress_bar("syncing", "sources") as update:
+            report = sync(
+                store,
+                book,
+                names,
+                base=state.base,
+                cache_dir=cache or default_cache(state.beside("")),
+                full=full,
+                top=top,
+                progress=update,
+                limits=Limits(
+                    max_bytes=int(max_mb * 1_000_000), timeout=timeout, max_requests=max_requests
+                ),
+            )
+        for line in report.lines():
+            typer.echo(line)
+        if report.failed:
+            failed = ", ".join(s.name for s in report.failed)
+            raise SourceError(f"sync failed for {failed}; the other sources were stored")
+
+    guarded(run)
+
+
 @app.command("backup")
 def backup_command(
     target: Annotated[Path, typer.Argument(help="A new directory for the backup.")],
@@ -871,8 +1041,8 @@ def serve(
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, linked data, REST and the query page.
 
-    Further settings (row cap, write token, CORS, query workers) come from CLAIMGRAPH_*
-    environment variables; see api/settings.py.
+    Further settings (row cap, write token, CORS, query workers, the fact-check sync's
+    schedule) come from CLAIMGRAPH_* environment variables; see api/settings.py.
     """
     from api.server import serve as run_server
 

@@ -68,6 +68,14 @@ class ModelFileError(ClaimgraphError):
     exit_code = 7
 
 
+class SourceError(ClaimgraphError):
+    """A fact-check source could not be read (unreachable, refused by the safety rules, an
+    answer that is not what its kind promises); the message names the source and the step,
+    and never carries a secret."""
+
+    exit_code = 8
+
+
 # What the OS says when it refuses a write (pyoxigraph's OSError carries RocksDB's text but no
 # errno, so the words are looked for as well as the number), then what a user can do about it:
 # for the store, and for any other place claimgraph writes (a backup, the files beside the store).

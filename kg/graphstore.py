@@ -13,6 +13,7 @@ guarantees (README, "How atomic is a write").
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -166,7 +167,7 @@ class GraphStore(ABC):
             old = self.stored_quads(old_names)
             if not old:
                 decided[key] = Change.CREATED
-            elif _comparable(old) == _comparable(graphs.owned):
+            elif comparable_quads(old) == comparable_quads(graphs.owned):
                 decided[key] = Change.UNCHANGED
                 continue
             else:
@@ -254,6 +255,16 @@ class StoreConfig:
     def remote(self) -> bool:
         return self.endpoints is not None
 
+    def beside(self, suffix: str) -> Path:
+        """A file claimgraph keeps beside the store: the bulk journal, the match cache, the
+        fact-check sources. A server's files go beside the store directory (which then holds
+        no graph), one name per endpoint, so two servers never share them."""
+        path = self.path if self.path is not None else Path(".claimgraph") / "store"
+        if self.endpoints is None:
+            return Path(f"{path}{suffix}")
+        digest = hashlib.sha256(self.endpoints.query.encode("utf-8")).hexdigest()[:12]
+        return path.parent / f"sparql-{digest}{suffix}"
+
     def describe(self) -> str:
         if self.endpoints is not None:
             return self.endpoints.query
@@ -293,7 +304,7 @@ def write_quads(
         raise StoreError(f"could not write the export: {exc}") from exc
 
 
-def _comparable(quads: Iterable[Quad]) -> set[Quad]:
+def comparable_quads(quads: Iterable[Quad]) -> set[Quad]:
     """Quads as the store would hold them, less the ingest time.
 
     Oxigraph canonicalises typed literals on write ("12.0"^^xsd:decimal reads back as

@@ -77,7 +77,7 @@ async def post_factchecks(
         return import_factchecks(s, reviews, base=base)
 
     report = await engine.write(store)
-    _matchers.pop(id(engine), None)  # the pool changed: the next search rebuilds
+    forget_matcher(engine)
     return m.ImportResult(
         read=len(reviews),
         new=report.new,
@@ -155,6 +155,11 @@ class SearchHit(m.Model):
 
 _matchers: dict[int, Matcher] = {}
 _build_lock = asyncio.Lock()
+
+
+def forget_matcher(engine: Engine) -> None:
+    """The pool changed (an import, a sync): the next search builds the matcher again."""
+    _matchers.pop(id(engine), None)
 
 
 async def _matcher(engine: Engine) -> Matcher:

@@ -50,7 +50,7 @@ def page(title: str, body: Iterable[str], *, iri: str | None = None, alternates:
         "</head><body>",
         '<header><a href="/">query</a><a href="/articles">articles (JSON)</a>'
         '<a href="/ontology">ontology</a><a href="/.well-known/void">dataset</a>'
-        '<a href="/docs">API</a></header>',
+        '<a href="/factchecks/matches">fact-check matches</a><a href="/docs">API</a></header>',
         f"<h1>{esc(title)}</h1>",
     ]
     if iri:

@@ -52,6 +52,7 @@ CONTEXT: dict[str, Any] = {
     "score": {"@id": "cg:matchScore", "@type": "xsd:decimal"},
     "method": "cg:matchMethod",
     "conflictsWith": {"@id": "cg:conflictsWith"},
+    "linkedAt": {"@id": "prov:generatedAtTime", "@type": "xsd:dateTime"},
 }
 
 
@@ -205,6 +206,28 @@ class Review(Model):
 
 class ReviewPage(Page):
     items: list[Review]
+
+
+class Match(Model):
+    """A link from one of our claims to a published fact-check, and when it was made."""
+
+    iri: str = Field(serialization_alias="@id")
+    claim: str
+    claimText: str | None = None
+    href: str = Field(description="The claim's REST resource")
+    review: str
+    url: str | None = None
+    claimReviewed: str | None = None
+    verdict: str | None = None
+    rating: str | None = None
+    publisher: str | None = None
+    score: float
+    linkedAt: str = Field(description="When the link was first made (UTC)")
+
+
+class MatchPage(Page):
+    since: str | None = Field(default=None, description="The `since` asked for, in UTC")
+    items: list[Match]
 
 
 class ImportResult(Model):

@@ -160,6 +160,7 @@ MATCH_CLAIM = "A fact-check link needs exactly one claim of ours."
 MATCH_REVIEW = "A fact-check link needs exactly one schema:ClaimReview."
 MATCH_SCORE = "A fact-check link needs exactly one score, a decimal."
 MATCH_METHOD = "A fact-check link needs the method that made it."
+MATCH_TIME = "A fact-check link was first made at one time, an xsd:dateTime."
 
 # ---------------------------------------------------------------- the valid graph
 
@@ -197,6 +198,9 @@ def base(example: rdflib.Graph) -> rdflib.Graph:
     g.add((MATCH, u(CG.matchedReview), REVIEW))
     g.add((MATCH, u(CG.matchScore), dec("0.9")))
     g.add((MATCH, u(CG.matchMethod), Literal("test")))
+    g.add(
+        (MATCH, u(PROV.generatedAtTime), Literal("2026-12-01T09:00:00Z", datatype=u(XSD.dateTime)))
+    )
     return g
 
 
@@ -1367,6 +1371,25 @@ CASES = [
     case(
         "match-method-language-tagged",
         wrong(FACT_CHECK, CG.matchMethod, tagged(CG.matchMethod), MATCH_METHOD, SH.datatype),
+    ),
+    case(
+        "match-time-twice",
+        twice(
+            FACT_CHECK,
+            PROV.generatedAtTime,
+            Literal("2026-12-02T10:00:00Z", datatype=u(XSD.dateTime)),
+            MATCH_TIME,
+        ),
+    ),
+    case(
+        "match-time-a-date",
+        wrong(
+            FACT_CHECK,
+            PROV.generatedAtTime,
+            Literal("2026-12-01", datatype=u(XSD.date)),
+            MATCH_TIME,
+            SH.datatype,
+        ),
     ),
 ]
 
