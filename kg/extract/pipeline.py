@@ -413,10 +413,8 @@ def _char_span(doc: Doc, m: Mention) -> tuple[int, int]:
 
 def _link_counted(quantities: list[Quantity], table: EntityTable, ids: dict[int, str]) -> None:
     for q in quantities:
-        start: Any = getattr(q, "counted_of_start", None)
-        end: Any = getattr(q, "counted_of_end", None)
-        if isinstance(start, int) and isinstance(end, int) and end > start:
-            node = table.at_chars(start, end)
+        if q.counted_of_start is not None and q.counted_of_end is not None:
+            node = table.at_chars(q.counted_of_start, q.counted_of_end)
             if node is not None and node.index in ids:
                 q.counted_of = ids[node.index]
 
