@@ -64,6 +64,7 @@ STEPS = [
     ("add_references", "coreference"),
     ("learned_claims", "claims"),
     ("states_nothing", "factuality"),
+    ("_speaker_entity", "speakers"),
     ("find_quantities", "quantities"),
     ("factuality_of", "factuality"),
     ("find_events", "events"),
