@@ -33,7 +33,7 @@ from api.routes import (
 )
 from api.settings import Settings
 from kg import __version__
-from kg.errors import StoreError, refused_write
+from kg.errors import ExtractionStepError, StoreError, refused_write
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,6 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The store could not do it (full disk, read-only, server gone): say so, not 500."""
         full = refused_write(exc.__cause__ or exc) in (errno.ENOSPC, errno.EDQUOT)
         return JSONResponse({"detail": str(exc)}, status_code=507 if full else 503)
+
+    @app.exception_handler(ExtractionStepError)
+    async def extraction_failed(request: Request, exc: ExtractionStepError) -> JSONResponse:
+        """A bug in an extraction step that this article triggers: still a 500, but one that
+        names the step and the exception, which a bare "Internal Server Error" would hide."""
+        return JSONResponse({"detail": str(exc)}, status_code=500)
 
     app.include_router(sparql.router)
     app.include_router(ui.router)

@@ -21,7 +21,7 @@ import typer
 
 from kg import __version__
 from kg.defaults import DEFAULT_BASE_IRI, default_store_path
-from kg.errors import ClaimgraphError, InputError, QueryError
+from kg.errors import ClaimgraphError, ExtractionStepError, InputError, QueryError
 
 if TYPE_CHECKING:
     from pyoxigraph import RdfFormat
@@ -267,10 +267,14 @@ def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
     return body, merged
 
 
-def _extract(text: str, meta: ArticleMeta) -> Extraction:
+def _extract(text: str, meta: ArticleMeta, file: Path) -> Extraction:
+    """The article's report; a failing extraction step is reported with the file's name."""
     from kg.extract import extract
 
-    return extract(text, meta)
+    try:
+        return extract(text, meta)
+    except ExtractionStepError as exc:
+        raise exc.on(str(file)) from exc.cause
 
 
 PublishedOpt = Annotated[
@@ -326,7 +330,7 @@ def extract(
                 "--out is for a directory or JSONL file of articles; one article prints its report"
             )
         text, meta = _text_and_meta(file, _meta(None, published, url, publisher))
-        report = _extract(text, meta)
+        report = _extract(text, meta, file)
         if format is ReportFormat.json:
             typer.echo(_report_json(report))
         else:
@@ -428,7 +432,7 @@ def ingest(
             model = "fact sheet"
         else:
             text, meta = _text_and_meta(file, _meta(None, published, url, publisher, title))
-            report = _extract(text, meta)
+            report = _extract(text, meta, file)
             from kg.extract import model_version
 
             model = model_version()

@@ -10,7 +10,8 @@ import errno
 
 
 class ClaimgraphError(Exception):
-    """Base of every error that is the input's or the user's to fix, not a bug."""
+    """Base of every error claimgraph reports in words rather than a traceback: the input's
+    or the user's to fix, or (ExtractionStepError) a fault located well enough to report."""
 
     exit_code = 1
 
@@ -66,6 +67,36 @@ class ModelFileError(ClaimgraphError):
     message names the file and the command that rebuilds it."""
 
     exit_code = 7
+
+
+class ExtractionStepError(ClaimgraphError):
+    """An extraction step raised on an article: a bug in claimgraph that this text triggers.
+
+    The article fails rather than being stored without, say, its figures; the message names
+    the step and the exception so that the report can say where to look, and bulk ingest
+    names the article and goes on with the others.
+    """
+
+    exit_code = 9
+
+    def __init__(self, step: str, cause: BaseException, article: str | None = None) -> None:
+        super().__init__(step, cause, article)
+        self.step = step
+        self.cause = cause
+        self.article = article
+
+    def on(self, article: str) -> ExtractionStepError:
+        """The same failure, naming the article it happened on (a file, a bulk item)."""
+        return ExtractionStepError(self.step, self.cause, article)
+
+    def __str__(self) -> str:
+        where = f" on {self.article}" if self.article else ""
+        reason = str(self.cause).strip().splitlines()
+        detail = f": {reason[0]}" if reason else ""
+        return (
+            f"extraction step {self.step!r} failed{where}: {type(self.cause).__name__}{detail} "
+            "(a bug in claimgraph: please report it with the article)"
+        )
 
 
 class SourceError(ClaimgraphError):

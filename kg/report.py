@@ -84,6 +84,11 @@ class Quantity(_Model):
     gives `min_value` and `max_value` too. `unit` is an ISO 4217 code for money,
     a unit word otherwise. `counted_of` is the entity the counted things belong to
     ("2,000 National Guard troops": troops of the National Guard).
+
+    `counted_of_start`/`counted_of_end` are where the text names that owner: the quantity
+    step reads the words before entities have ids, and the pipeline turns the span into
+    `counted_of`. They are kept in the report (as they always were printed) so that a reader
+    can see which words were taken for the owner.
     """
 
     id: str | None = None
@@ -96,11 +101,25 @@ class Quantity(_Model):
     max_value: float | None = Field(default=None, ge=0)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    # Last, so that the report's keys keep the order they had as undeclared extras.
+    counted_of_start: int | None = Field(default=None, ge=0)
+    counted_of_end: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _range(self) -> Quantity:
         if self.end <= self.start:
             raise ValueError(f"quantity span start {self.start} is not before its end {self.end}")
+        if (self.counted_of_start is None) != (self.counted_of_end is None):
+            raise ValueError("counted_of_start and counted_of_end go together")
+        if (
+            self.counted_of_start is not None
+            and self.counted_of_end is not None
+            and self.counted_of_end <= self.counted_of_start
+        ):
+            raise ValueError(
+                f"counted_of span start {self.counted_of_start} is not before its end "
+                f"{self.counted_of_end}"
+            )
         if (
             self.min_value is not None
             and self.max_value is not None
@@ -358,6 +377,7 @@ def spans_outside(report: Extraction, text: str) -> list[str]:
         check(f"roles[{i}]", r.start, r.end)
     for i, q in enumerate(report.quantities):
         check(f"quantities[{i}]", q.start, q.end)
+        check(f"quantities[{i}] counted_of", q.counted_of_start, q.counted_of_end)
     for i, c in enumerate(report.claims):
         check(f"claims[{i}]", c.start, c.end)
         check(f"claims[{i}] cue", c.cue_start, c.cue_end)

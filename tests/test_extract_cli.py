@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
+from kg.report import Quantity
 from tests.conftest import CliFn
 
 PAGE = """<!doctype html><html><head><title>Harbour reopens | Coast Post</title>
@@ -158,3 +161,67 @@ def test_damaged_model_is_one_error_line(
     assert r.exit_code == 7
     assert str(damaged) in r.stderr and "make train-attribution" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def _break_quantities_on(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """The quantity step raises on any article whose text holds `marker` (a bug that one
+    text triggers) and works as shipped on the others."""
+    from kg.extract import pipeline
+
+    real = pipeline.find_quantities
+
+    def find_quantities(doc: Doc) -> list[Quantity]:
+        if marker in doc.text:
+            raise ValueError("injected fault")
+        return real(doc)
+
+    monkeypatch.setattr(pipeline, "find_quantities", find_quantities)
+
+
+@pytest.mark.embedded_only
+def test_a_failing_extraction_step_is_one_error_line(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_quantities_on(monkeypatch, "teachers")
+    f = tmp_path / "a.txt"
+    f.write_text("Mayor Ann Lee said the city would hire 120 new teachers.", encoding="utf-8")
+    for command in ("extract", "ingest"):
+        r = cli(command, str(f))
+        assert r.exit_code == 9, (command, r.stdout)
+        assert r.stderr.startswith(
+            f"error: extraction step 'quantities' failed on {f}: ValueError: injected fault"
+        )
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "articles  0" in cli("stats").stdout
+
+
+@pytest.mark.embedded_only
+def test_a_failing_extraction_step_fails_its_article_alone(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_quantities_on(monkeypatch, "teachers")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(
+        "Harbour master Tomas Lind said on Sunday that 40 fishing boats had returned.",
+        encoding="utf-8",
+    )
+    (articles / "school.txt").write_text(
+        "Mayor Ann Lee said the city would hire 120 new teachers.", encoding="utf-8"
+    )
+    out = tmp_path / "reports"
+    r = cli("extract", str(articles), "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert "failed: school.txt: extraction step 'quantities' failed: ValueError" in r.stderr
+    assert "1 reports written" in r.stdout and "1 failed" in r.stdout
+    harbour = json.loads((out / "harbour.json").read_text(encoding="utf-8"))
+    assert [q["value"] for q in harbour["quantities"]] == [40]
+
+    r = cli("ingest", str(articles))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("1 stored") and "1 failed" in r.stdout
+    reasons_file = re.search(r"reasons in (\S+)\)", r.stdout)
+    assert reasons_file is not None, r.stdout
+    (failure,) = [json.loads(x) for x in Path(reasons_file.group(1)).read_text().splitlines()]
+    assert failure["id"] == "school.txt"
+    assert failure["reason"].startswith("extraction step 'quantities' failed: ValueError")

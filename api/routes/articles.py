@@ -32,7 +32,7 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.paging import After, DatedListing, dated_iris
-from kg.errors import FactSheetError, InputError, ValidationFailed
+from kg.errors import ExtractionStepError, FactSheetError, InputError, ValidationFailed
 from kg.graphstore import GraphStore
 from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
 from kg.textio import MAX_ARTICLE_BYTES, check_text
@@ -147,7 +147,10 @@ def _extract(body: ArticleIn, meta: ArticleMeta) -> tuple[str, Extraction]:
     assert text is not None
     if not text.strip():
         raise InputError("the article is empty: there is nothing to extract or store")
-    return text, extract(text, meta)
+    try:
+        return text, extract(text, meta)
+    except ExtractionStepError as exc:
+        raise exc.on(meta.url or "the posted article") from exc.cause
 
 
 def _store(

@@ -26,7 +26,8 @@ __all__ = ["extract", "extract_many", "model_version", "warm_up"]
 def extract(text: str, meta: ArticleMeta | None = None) -> Extraction:
     """Entities, roles, quantities and attributed claims of one article.
 
-    Raises kg.errors.InputError for empty or non-English text.
+    Raises kg.errors.InputError for empty or non-English text, and
+    kg.errors.ExtractionStepError, naming the step, when a step fails on the text.
     """
     check_text(text)
     return next(extract_docs([(text, meta)]))

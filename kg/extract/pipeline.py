@@ -2,19 +2,21 @@
 
 Order matters and is fixed here: names (entities) → one node per thing (coref) → offices
 (roles, which also tell who "the governor" is) → pronouns and descriptions → claims (whose
-speakers resolve against all of the above) → quantities, dates and events (kg.extract's other
-modules, when installed). The model is loaded once per process and cached.
+speakers resolve against all of the above) → quantities, dates and events. The model is
+loaded once per process and cached.
+
+Every step is imported and called directly, inside `_step(name)`: an exception a step raises
+fails the article with an ExtractionStepError that names the step, never a report that
+silently lacks the step's part (an article with no figures because quantities.py has a bug).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from types import ModuleType
-from typing import Any
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -22,7 +24,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from kg.errors import InputError
+from kg.errors import ClaimgraphError, ExtractionStepError, InputError
 from kg.extract.attribution import (
     RawClaim,
     document_source,
@@ -45,15 +47,19 @@ from kg.extract.coref import (
     resolve_pronoun,
 )
 from kg.extract.entities import Mention, build_matcher, find_name_mentions
+from kg.extract.events import find_events
 from kg.extract.factuality import factuality_of, states_nothing
 from kg.extract.gazetteer import Gazetteer, load_gazetteer, name_key
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.quantities import find_quantities
 from kg.extract.roles import find_roles
 from kg.report import (
     ArticleMeta,
     Claim,
     Entity,
+    Event,
     Extraction,
+    Factuality,
     Quantity,
     Role,
     Span,
@@ -95,12 +101,19 @@ def _matcher() -> PhraseMatcher:
     return build_matcher(nlp.vocab, load_gazetteer(), nlp.make_doc)
 
 
-def _optional(name: str) -> ModuleType | None:
-    """A sibling extraction module another engineer provides, if it is installed yet."""
+@contextmanager
+def _step(name: str) -> Iterator[None]:
+    """Run (the body as) the extraction step `name`: what it raises fails the article, named.
+
+    A ClaimgraphError passes unchanged: it already tells the user what to do (a refused
+    text, a damaged model file), and an inner step's ExtractionStepError keeps its own name.
+    """
     try:
-        return importlib.import_module(f"kg.extract.{name}")
-    except ImportError:
-        return None
+        yield
+    except ClaimgraphError:
+        raise
+    except Exception as exc:
+        raise ExtractionStepError(name, exc) from exc
 
 
 # Frequent function words of German, French, Spanish, Italian and Portuguese that are not
@@ -287,43 +300,44 @@ def _named_later(tok: Token, table: EntityTable, lex: Lexicon) -> EntityNode | N
     return None
 
 
-def _new_quantities(doc: Doc, published: dt.date | None) -> list[Quantity]:
-    quantities = _optional("quantities")
-    if quantities is None:
-        return []
-    try:
-        found: list[Quantity] = quantities.find_quantities(doc)
-    except Exception:  # pragma: no cover - a sibling module's failure must not sink extraction
-        return []
-    return found
-
-
 def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     """The whole report for one parsed article."""
     meta = meta or ArticleMeta()
     lex = load_lexicon()
     gaz: Gazetteer = load_gazetteer()
-    quotes = quote_spans(doc.text)
-    mentions = find_name_mentions(doc, gaz, lex, _matcher())
-    table = cluster_names(doc, mentions, lex)
-    role_hits = find_roles(doc, table, lex)
-    join_descriptions(doc, table, lex)
-    add_references(doc, table, lex, quotes)
-    raw_claims = merge_claims(find_claims(doc, lex), learned_claims(doc, lex, quotes))
+    with _step("claims"):
+        quotes = quote_spans(doc.text)
+    with _step("entities"):
+        mentions = find_name_mentions(doc, gaz, lex, _matcher())
+    with _step("coreference"):
+        table = cluster_names(doc, mentions, lex)
+    with _step("roles"):
+        role_hits = find_roles(doc, table, lex)
+    with _step("coreference"):
+        join_descriptions(doc, table, lex)
+        add_references(doc, table, lex, quotes)
+    with _step("claims"):
+        raw_claims = merge_claims(find_claims(doc, lex), learned_claims(doc, lex, quotes))
+    with _step("factuality"):  # a denied or asked statement is no claim
+        stated = [
+            (raw, raw.speaker)
+            for raw in raw_claims
+            if raw.speaker is not None
+            and not states_nothing(doc, raw.cue_start, raw.start, raw.end)
+        ]
 
     extra: dict[str, EntityNode] = {}
     resolved: list[tuple[RawClaim, EntityNode]] = []
-    for raw in raw_claims:
-        if raw.speaker is None or states_nothing(doc, raw.cue_start, raw.start, raw.end):
-            continue
-        speaker = _antecedent_of(raw.speaker)
-        node = _speaker_entity(speaker, table, lex, quotes, extra) or _unnamed_source(
-            speaker, table, lex, extra
-        )
-        if node is None:
-            continue
-        _mention_speaker(raw.speaker, node, table)
-        resolved.append((raw, node))
+    with _step("speakers"):
+        for raw, said_by in stated:
+            speaker = _antecedent_of(said_by)
+            node = _speaker_entity(speaker, table, lex, quotes, extra) or _unnamed_source(
+                speaker, table, lex, extra
+            )
+            if node is None:
+                continue
+            _mention_speaker(said_by, node, table)
+            resolved.append((raw, node))
 
     # ids in order of first mention
     nodes = [n for n in table.nodes if n.mentions]
@@ -357,7 +371,8 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
         if h.person in ids and table.nodes[h.person].type == "Person"
     ]
 
-    quantities = _new_quantities(doc, meta.published)
+    with _step("quantities"):
+        quantities = find_quantities(doc)
     _link_counted(quantities, table, ids)
 
     claims: list[Claim] = []
@@ -389,7 +404,7 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
                 cue_end=raw.cue_end,
                 type=raw.type,  # type: ignore[arg-type]
                 medium=raw.medium,
-                factuality=factuality_of(doc, raw.cue_start, raw.start, raw.end),
+                factuality=_factuality(doc, raw),
                 parts=[Span(start=s, end=e) for s, e in raw.parts] or None,
                 confidence=raw.confidence,
                 mentions=inside,
@@ -406,6 +421,11 @@ def build_extraction(doc: Doc, meta: ArticleMeta | None = None) -> Extraction:
     return without_mistyped_references(report)
 
 
+def _factuality(doc: Doc, raw: RawClaim) -> Factuality:
+    with _step("factuality"):
+        return factuality_of(doc, raw.cue_start, raw.start, raw.end)
+
+
 def _char_span(doc: Doc, m: Mention) -> tuple[int, int]:
     span = doc[m.start : m.end]
     return span.start_char, span.end_char
@@ -413,32 +433,21 @@ def _char_span(doc: Doc, m: Mention) -> tuple[int, int]:
 
 def _link_counted(quantities: list[Quantity], table: EntityTable, ids: dict[int, str]) -> None:
     for q in quantities:
-        start: Any = getattr(q, "counted_of_start", None)
-        end: Any = getattr(q, "counted_of_end", None)
-        if isinstance(start, int) and isinstance(end, int) and end > start:
-            node = table.at_chars(start, end)
+        if q.counted_of_start is not None and q.counted_of_end is not None:
+            node = table.at_chars(q.counted_of_start, q.counted_of_end)
             if node is not None and node.index in ids:
                 q.counted_of = ids[node.index]
 
 
 def _events(
     doc: Doc, table: EntityTable, ids: dict[int, str], report: Extraction, published: dt.date | None
-) -> list[Any]:
-    module = _optional("events")
-    if module is None:
-        return []
-
+) -> list[Event]:
     def entity_at(start: int, end: int) -> str | None:
         node = table.at_chars(start, end)
         return None if node is None else ids.get(node.index)
 
-    try:
-        found: list[Any] = module.find_events(
-            doc, entity_at, report.claims, report.quantities, published
-        )
-    except Exception:  # pragma: no cover
-        return []
-    return found
+    with _step("events"):
+        return find_events(doc, entity_at, report.claims, report.quantities, published)
 
 
 def extract_docs(

@@ -23,9 +23,9 @@ Choices a reader of the output should know:
   numbers and vague plurals ("thousands") are not quantities.
 - A bare figure with nothing counted is dropped, unless it is the other side of a
   comparison in the same sentence ("90 ships ..., up from 35"), whose counted it takes.
-- `counted_of_start`/`counted_of_end` (extra fields) mark the named entity the counted
-  things belong to ("2,000 National Guard troops", "1,200 members of the Guard"), for the
-  core to turn into `counted_of`.
+- `counted_of_start`/`counted_of_end` mark the named entity the counted things belong to
+  ("2,000 National Guard troops", "1,200 members of the Guard"), for the pipeline to turn
+  into `counted_of` once entities have ids.
 """
 
 from __future__ import annotations
@@ -195,13 +195,13 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     _qualify_headline(doc, found)
     out: list[Quantity] = []
     for k, f in enumerate(found, start=1):
-        extra: dict[str, object] = dict(f.extra)
-        if f.owner is not None:
-            extra["counted_of_start"], extra["counted_of_end"] = f.owner
+        owner_start, owner_end = f.owner if f.owner is not None else (None, None)
         out.append(
             Quantity.model_validate(
                 dict(
-                    extra,
+                    f.extra,
+                    counted_of_start=owner_start,
+                    counted_of_end=owner_end,
                     id=f"q{k}",
                     value=f.value,
                     qualifier=f.qualifier,

@@ -227,6 +227,57 @@ def test_bm25_rare_terms_outweigh_common_ones() -> None:
     assert int(np.argmax(s)) == 1
 
 
+def test_bm25_scores_are_robertson_okapi_with_lucene_idf() -> None:
+    """The shipped re-ranker was trained on these values: (k1 + 1) in the numerator, Lucene's
+    idf, each query word once."""
+    docs = [["shark", "mall", "shark"], ["shark", "highway"], ["cat", "dog", "bird", "fish"]]
+    k1, b = 1.2, 0.75
+    index = BM25Index(docs, k1=k1, b=b)
+    avg = sum(len(d) for d in docs) / len(docs)
+
+    def expected(term: str, doc: list[str]) -> float:
+        df = sum(term in d for d in docs)
+        idf = np.log1p((len(docs) - df + 0.5) / (df + 0.5))
+        tf = doc.count(term)
+        return float(idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / avg)))
+
+    got = index.scores([["shark", "mall", "mall"]])[0]
+    want = [expected("shark", d) + expected("mall", d) for d in docs]
+    assert got == pytest.approx(want, rel=1e-6)
+    assert index.idf[index.vocab["mall"]] == pytest.approx(np.log1p(2.5 / 1.5))
+
+
+def test_bm25_of_an_empty_pool_scores_nothing() -> None:
+    for docs in ([], [[], []]):
+        index = BM25Index(docs)
+        assert index.scores([["shark"], []]).shape == (2, len(docs))
+        assert not index.scores([["shark"]]).any()
+
+
+def test_bm25_index_is_saved_and_loaded_from_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bm25s
+
+    docs = [tokenize(r.claim_reviewed) for r in POOL]
+    query = tokenize("sharks swimming in a flooded highway")
+    built = BM25Index(docs, cache=tmp_path)
+    (saved,) = list(tmp_path.iterdir())
+
+    def no_rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the index was built again instead of loaded")
+
+    with monkeypatch.context() as m:
+        m.setattr(bm25s.BM25, "index", no_rebuild)
+        loaded = BM25Index(docs, cache=tmp_path)
+    assert np.array_equal(loaded.scores([query]), built.scores([query]))
+    assert loaded.vocab == built.vocab and np.array_equal(loaded.idf, built.idf)
+
+    BM25Index(docs[:-1], cache=tmp_path)  # another pool: its index replaces the first
+    (kept,) = list(tmp_path.iterdir())
+    assert kept != saved
+
+
 # ---------------------------------------------------------------------------------------------
 # re-ranker and matcher
 # ---------------------------------------------------------------------------------------------

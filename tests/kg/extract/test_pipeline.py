@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
-from kg.errors import InputError
+from kg.errors import ExtractionStepError, InputError
 from kg.extract import extract, extract_many
-from kg.report import ArticleMeta, Extraction
+from kg.report import ArticleMeta, Extraction, Quantity
 
 TEXT = (
     "Governor Hal Brooks said on Monday that the state would hire 500 teachers. "
@@ -51,3 +52,77 @@ def test_non_english_text_is_refused() -> None:
             "Le gouvernement a annoncé lundi de nouvelles mesures pour réduire l'inflation "
             "dans tout le pays, selon des sources officielles du ministère."
         )
+
+
+# Each step the pipeline calls, by the name it is imported under there, and the step name an
+# error must carry. TEXT reaches every one (a role, a claim, a figure).
+STEPS = [
+    ("quote_spans", "claims"),
+    ("find_name_mentions", "entities"),
+    ("cluster_names", "coreference"),
+    ("find_roles", "roles"),
+    ("add_references", "coreference"),
+    ("learned_claims", "claims"),
+    ("states_nothing", "factuality"),
+    ("_speaker_entity", "speakers"),
+    ("find_quantities", "quantities"),
+    ("factuality_of", "factuality"),
+    ("find_events", "events"),
+]
+
+
+@pytest.mark.parametrize(("function", "step"), STEPS)
+def test_a_failing_step_fails_the_article_by_name(
+    monkeypatch: pytest.MonkeyPatch, function: str, step: str
+) -> None:
+    """A bug in a step is an error naming the step, never a report without the step's part."""
+    from kg.extract import pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("injected fault")
+
+    monkeypatch.setattr(pipeline, function, broken)
+    with pytest.raises(ExtractionStepError) as caught:
+        extract(TEXT)
+    assert caught.value.step == step
+    assert isinstance(caught.value.__cause__, ValueError)
+    assert str(caught.value).startswith(
+        f"extraction step '{step}' failed: ValueError: injected fault"
+    )
+
+
+def test_an_input_error_inside_a_step_is_not_relabelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ClaimgraphError already says what to do (exit code and all): it passes unchanged."""
+    from kg.extract import pipeline
+
+    def refuses(*args: object, **kwargs: object) -> None:
+        raise InputError("a reason the user can act on")
+
+    monkeypatch.setattr(pipeline, "find_quantities", refuses)
+    with pytest.raises(InputError, match="a reason the user can act on") as caught:
+        extract(TEXT)
+    assert not isinstance(caught.value, ExtractionStepError)
+
+
+def test_counted_of_links_the_owner_the_quantity_step_marked() -> None:
+    text = "The governor sent 2,000 National Guard troops to Los Angeles on Sunday."
+    report = extract(text)
+    (q,) = report.quantities
+    assert q.counted_of_start is not None and q.counted_of_end is not None
+    assert text[q.counted_of_start : q.counted_of_end] == "National Guard"
+    assert q.counted_of is not None
+    owner = report.entity(q.counted_of)  # the gazetteer's name: National Guard of the U.S.
+    assert (q.counted_of_start, q.counted_of_end) in {(m.start, m.end) for m in owner.mentions}
+    # The report keeps the keys it printed when the span was an undeclared extra.
+    printed = json.loads(report.to_json())["quantities"][0]
+    assert (printed["counted_of_start"], printed["counted_of_end"]) == (
+        q.counted_of_start,
+        q.counted_of_end,
+    )
+
+
+def test_a_counted_of_span_is_whole_and_ordered() -> None:
+    with pytest.raises(ValueError, match="go together"):
+        Quantity(value=3, start=0, end=5, counted_of_start=2)
+    with pytest.raises(ValueError, match="not before its end"):
+        Quantity(value=3, start=0, end=5, counted_of_start=4, counted_of_end=4)

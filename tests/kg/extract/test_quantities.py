@@ -171,7 +171,7 @@ def test_counted_owner_is_marked(nlp: Language) -> None:
     text = "The governor sent 800 Texas Rangers officers to the border."
     (q,) = find_quantities(nlp(text))
     assert q.counted == "Texas Rangers officers"
-    owner = text[q.counted_of_start : q.counted_of_end]  # type: ignore[attr-defined]
+    owner = text[q.counted_of_start : q.counted_of_end]
     assert owner == "Texas Rangers"
 
 
