@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
@@ -33,13 +33,15 @@ from kg.extract import attributor  # noqa: E402
 from kg.extract.attributor import (  # noqa: E402
     CONTENT,
     CUE,
-    CUE_NP,
     DIMENSIONS,
-    KINDS,
+    FIRST_STAGE,
     MODEL_FILE,
     SOURCE,
+    TRIPLE,
+    TRIPLE_QUOTED,
     DocContext,
     Weights,
+    candidates,
     content_candidates,
     content_features,
     cue_candidates,
@@ -52,7 +54,11 @@ from kg.extract.pipeline import build_extraction  # noqa: E402
 
 SEED = 13
 _load = attributor.load_weights
-C = {CUE: 0.3, SOURCE: 0.5, CONTENT: 0.3}
+C = {CUE: 0.3, SOURCE: 0.5, CONTENT: 0.3, TRIPLE: 0.3}
+FOLDS = 4
+# The first stage's thresholds while cross-fitting: low on the cue, so the second stage sees
+# every candidate the chosen thresholds can let through.
+CANDIDATES = {CUE: 0.2, SOURCE: 0.15, CONTENT: 0.6, TRIPLE: 0.0, TRIPLE_QUOTED: 0.0}
 
 
 def _tokens(doc: Doc, pieces: list[tuple[int, int]]) -> set[int]:
@@ -73,40 +79,42 @@ def _head(doc: Doc, toks: set[int]) -> int | None:
     return min(verbs or roots or toks)
 
 
-Rows = tuple[list[list[int]], list[int]]
+Rows = tuple[csr_matrix, np.ndarray]
+Doc3 = tuple[str, Doc, list[Attribution]]
 
 
-def examples(docs: list[tuple[str, Doc, list[Attribution]]]) -> dict[str, Rows]:
-    """Hashed feature rows and labels for the three classifiers (gold cues for the source
-    and content classifiers)."""
-    out: dict[str, Rows] = {k: ([], []) for k in KINDS}
-    for _, doc, gold in docs:
-        ctx = DocContext(doc)
-        cues: dict[int, tuple[set[int], int | None]] = {}
-        for a in gold:
-            if not a.content or not a.cue:
+def examples(doc: Doc, gold: list[Attribution]) -> dict[str, Rows]:
+    """Hashed feature rows and labels of one article for the first stage's three
+    classifiers (gold cues for the source and content classifiers)."""
+    out: dict[str, tuple[list[list[int]], list[int]]] = {k: ([], []) for k in FIRST_STAGE}
+    ctx = DocContext(doc)
+    cues: dict[int, tuple[set[int], int | None]] = {}
+    for a in gold:
+        if not a.content or not a.cue:
+            continue
+        head = _head(doc, _tokens(doc, a.cue))
+        if head is None:
+            continue
+        cues[head] = (_tokens(doc, a.content), _head(doc, _tokens(doc, a.source)))
+    for sent in ctx.sents:
+        for tok in cue_candidates(sent):
+            out[CUE][0].append(hashed(cue_features(tok, ctx)))
+            out[CUE][1].append(int(tok.i in cues))
+    for head, (content, source) in cues.items():
+        cue = doc[head]
+        for t in content_candidates(cue, ctx):
+            out[CONTENT][0].append(hashed(content_features(cue, t, ctx)))
+            out[CONTENT][1].append(int(t.i in content))
+        if source is None:
+            continue
+        for t in source_candidates(cue):
+            if t.i in content:
                 continue
-            head = _head(doc, _tokens(doc, a.cue))
-            if head is None:
-                continue
-            cues[head] = (_tokens(doc, a.content), _head(doc, _tokens(doc, a.source)))
-        for sent in ctx.sents:
-            for tok in cue_candidates(sent):
-                out[CUE][0].append(hashed(cue_features(tok, ctx)))
-                out[CUE][1].append(int(tok.i in cues))
-        for head, (content, source) in cues.items():
-            cue = doc[head]
-            for t in content_candidates(cue, ctx):
-                out[CONTENT][0].append(hashed(content_features(cue, t, ctx)))
-                out[CONTENT][1].append(int(t.i in content))
-            if source is None:
-                continue
-            for t in source_candidates(cue):
-                if t.i in content:
-                    continue
-                out[SOURCE][0].append(hashed(source_features(cue, t, ctx)))
-                out[SOURCE][1].append(int(t.i == source))
-    return out
+            out[SOURCE][0].append(hashed(source_features(cue, t, ctx)))
+            out[SOURCE][1].append(int(t.i == source))
+    return {
+        k: (_matrix(rows), np.array(labels, dtype=np.int8)) for k, (rows, labels) in out.items()
+    }
 
 
 def _matrix(rows: list[list[int]]) -> csr_matrix:
@@ -117,15 +125,66 @@ def _matrix(rows: list[list[int]]) -> csr_matrix:
     return csr_matrix((data, indices, indptr), shape=(len(rows), DIMENSIONS))
 
 
-def fit(data: dict[str, Rows], thresholds: dict[str, float]) -> Weights:
+def _stack(parts: list[Rows]) -> Rows:
+    return vstack([m for m, _ in parts], format="csr"), np.concatenate([y for _, y in parts])
+
+
+def _fit_one(kind: str, data: Rows) -> tuple[np.ndarray, float]:
+    matrix, labels = data
+    model = LogisticRegression(C=C[kind], solver="liblinear", random_state=SEED, max_iter=200)
+    model.fit(matrix, labels)
+    print(f"  {kind}: {len(labels):,} rows, {int(labels.sum()):,} positive", flush=True)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def fit_first(rows: list[dict[str, Rows]], thresholds: dict[str, float]) -> Weights:
+    """The first stage fitted on these articles' rows (the second stage left empty)."""
     vectors, biases = {}, {}
-    for kind in KINDS:
-        rows, labels = data[kind]
-        model = LogisticRegression(C=C[kind], solver="liblinear", random_state=SEED, max_iter=200)
-        model.fit(_matrix(rows), np.array(labels))
-        vectors[kind] = model.coef_[0].astype(np.float32)
-        biases[kind] = float(model.intercept_[0])
-        print(f"  {kind}: {len(labels):,} rows, {sum(labels):,} positive", flush=True)
+    for kind in FIRST_STAGE:
+        vectors[kind], biases[kind] = _fit_one(kind, _stack([r[kind] for r in rows]))
+    vectors[TRIPLE], biases[TRIPLE] = np.zeros(DIMENSIONS, dtype=np.float32), 0.0
+    return Weights(vectors, biases, dict(thresholds))
+
+
+def triple_rows(docs: list[Doc3], weights: Weights) -> list[Rows]:
+    """The second stage's rows: each first-stage candidate of each article, labelled by
+    whether its content is a gold content (overlap of half the shorter, as the metric) and
+    its cue is not inside one: a report nested in another's content ("''…But most people
+    *wish* they could…''" inside a quotation) is part of that content to the annotators
+    (0.6% of train's attributions are nested), and as a claim of its own a second one."""
+    out = []
+    for _, doc, gold in docs:
+        contents = [g.content for g in gold if g.content]
+        rows, labels = [], []
+        for a, feats in candidates(doc, weights):
+            last = doc[a.end - 1]
+            span = [(doc[a.start].idx, last.idx + len(last))]
+            cue = doc[a.cue].idx
+            nested = any(s <= cue < e for pieces in contents for s, e in pieces)
+            rows.append(hashed(feats))
+            labels.append(int(not nested and any(overlap(span, c) >= 0.5 for c in contents)))
+        out.append((_matrix(rows), np.array(labels, dtype=np.int8)))
+    return out
+
+
+def cross_fitted(docs: list[Doc3], rows: list[dict[str, Rows]]) -> list[Rows]:
+    """Second-stage rows for every article from a first stage that never saw it: FOLDS
+    fits, each on the other folds, so the second stage learns the first stage's mistakes
+    as they happen on new text."""
+    out: list[Rows | None] = [None] * len(docs)
+    for k in range(FOLDS):
+        print(f"cross-fitting fold {k + 1}/{FOLDS}", flush=True)
+        rest = [r for i, r in enumerate(rows) if i % FOLDS != k]
+        first = fit_first(rest, CANDIDATES)
+        part = [i for i in range(len(docs)) if i % FOLDS == k]
+        for i, r in zip(part, triple_rows([docs[i] for i in part], first), strict=True):
+            out[i] = r
+    return [r for r in out if r is not None]
+
+
+def with_triple(first: Weights, triple: Rows, thresholds: dict[str, float]) -> Weights:
+    vectors, biases = dict(first.vectors), dict(first.biases)
+    vectors[TRIPLE], biases[TRIPLE] = _fit_one(TRIPLE, triple)
     return Weights(vectors, biases, dict(thresholds))
 
 
@@ -180,10 +239,20 @@ def score(docs: list[tuple[str, Doc, list[Attribution]]], weights: Weights) -> d
     return out
 
 
+# Issue 12's bars for PolNeAR end-to-end F1. The second stage's thresholds trade one kind
+# for the other (every unquoted false alarm also counts against direct quotes' precision),
+# so they are chosen for the nearest approach to both: the largest of the smaller ratio.
+TARGETS = {"all": 0.72, "direct": 0.88}
+
+
+def _progress(f1: dict[str, float]) -> float:
+    return min(f1[k] / target for k, target in TARGETS.items())
+
+
 def _grid() -> Iterator[dict[str, float]]:
-    for cue in (0.25, 0.3, 0.35, 0.4, 0.45):
-        for cue_np in (0.4, 0.5, 0.6, 0.7):
-            yield {CUE: cue, CUE_NP: max(cue, cue_np), CONTENT: 0.6, SOURCE: 0.15}
+    for quoted in (0.6, 0.7, 0.8, 0.9):
+        for triple in (0.4, 0.5, 0.6, 0.7, 0.8):
+            yield {CUE: 0.2, TRIPLE: triple, TRIPLE_QUOTED: quoted, CONTENT: 0.6, SOURCE: 0.15}
 
 
 def main(argv: list[str]) -> None:
@@ -194,18 +263,23 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     train = parsed("train", n_process=args.workers)
     print(f"parsed train: {len(train)} articles ({time.perf_counter() - started:.0f} s)")
+    rows = [examples(doc, gold) for _, doc, gold in train]
+    print(f"features: {time.perf_counter() - started:.0f} s", flush=True)
+    triples = cross_fitted(train, rows)
     # every tenth article is held out, so that every publisher is in both parts
     held = train[::10]
-    fit_part = [a for k, a in enumerate(train) if k % 10]
-    weights = fit(examples(fit_part), {CUE: 0.5, CUE_NP: 0.5, CONTENT: 0.5, SOURCE: 0.1})
+    fit_part = [k for k in range(len(train)) if k % 10]
+    first = fit_first([rows[k] for k in fit_part], CANDIDATES)
+    weights = with_triple(first, _stack([triples[k] for k in fit_part]), CANDIDATES)
     best, best_t = -1.0, {}
     for t in _grid():
         f1 = score(held, Weights(weights.vectors, weights.biases, t))
-        print(f"  held-out train {t}: end-to-end F1 all {f1['all']:.3f}, direct {f1['direct']:.3f}")
-        if (f1["all"] + f1["direct"]) / 2 > best:
-            best, best_t = (f1["all"] + f1["direct"]) / 2, t
+        shown = {k: v for k, v in t.items() if k in (TRIPLE, TRIPLE_QUOTED)}
+        print(f"  held-out train {shown}: F1 all {f1['all']:.3f}, direct {f1['direct']:.3f}")
+        if (progress := _progress(f1)) > best:
+            best, best_t = progress, t
     print(f"thresholds from held-out train: {best_t}", flush=True)
-    weights = fit(examples(train), best_t)
+    weights = with_triple(fit_first(rows, best_t), _stack(triples), best_t)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     meta = {"trained_on": "PolNeAR train", "seed": str(SEED), "thresholds": json.dumps(best_t)}

@@ -65,4 +65,4 @@ def test_wheel_ships_ontology_and_shapes(tmp_path: Path) -> None:
     assert out[0].startswith(str(target))
     assert int(out[1]) > 100
     assert out[2].startswith(str(target))
-    assert int(out[3]) == 3
+    assert int(out[3]) == 4  # cue, source, content and the second stage

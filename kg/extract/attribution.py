@@ -629,7 +629,11 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
             for k, r in enumerate(rules)
             if k not in taken
             and (_overlap(claim, r) >= 0.5 or r.cue_start == claim.cue_start)
-            and not (r.speaker is not None and claim.start <= r.speaker.idx < claim.end)
+            and not (
+                r.speaker is not None
+                and claim.start <= r.speaker.idx < claim.end
+                and r.cue_start != claim.cue_start
+            )
         ]
         if not same:
             out.append(claim)

@@ -187,3 +187,45 @@ def test_transcript_turns(read: Read) -> None:
     wallace, pence = (r.entity_of(c) for c in turns)
     assert "WALLACE" in r.names(wallace) and "PENCE" in r.names(pence)
     assert not [c for c in r.report.claims if "Journal" in r.entity_of(c).name]
+
+
+def test_interrupted_quotation_keeps_the_speaker_between_its_halves(read: Read) -> None:
+    r = read(
+        "Shifting monsoon patterns could affect a billion people, Mr. Obama said in his "
+        'interview.\n\n"If you have even a portion of those billion people displaced," he '
+        "said, \"you now have the sorts of refugee crises that we haven't seen in our "
+        'lifetimes."\n'
+    )
+    claims = r.claims_by("Obama")
+    (quote,) = [c for c in claims if c.parts]
+    assert r.content(quote).startswith("If you have even a portion")
+    assert r.content(quote).endswith("in our lifetimes")
+    assert "he" in r.names(r.entity_of(quote))
+
+
+def test_a_report_inside_a_quotation_is_part_of_it(read: Read) -> None:
+    """The second stage learned that PolNeAR never marks a report nested in another's
+    content: "call" and "wish" here are the speakers' words, not claims of their own."""
+    for text, cue in [
+        (
+            '"It\'s more tinkering at the edges," said Alan Cole, an economist at the Tax '
+            "Foundation. \"I wouldn't call it reform. There aren't any major reformulations.\"",
+            "said",
+        ),
+        (
+            '"I don\'t judge what people choose to spend money on," he said. "But most people '
+            'with kids going to college wish they could go back and change what they spent."',
+            "said",
+        ),
+    ]:
+        r = read(text)
+        assert [c.cue for c in r.report.claims] == [cue]
+
+
+def test_acts_are_not_statements(read: Read) -> None:
+    """A verb with a person for subject and a thing for object is no report."""
+    r = read(
+        "Trump unleashed a series of tweets early Friday. Mitt Romney released his returns "
+        "in 2012, even though they exposed his foreign bank accounts."
+    )
+    assert r.report.claims == []
