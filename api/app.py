@@ -27,6 +27,7 @@ from api.routes import (
     factchecks,
     linked_data,
     quantities,
+    search,
     ui,
 )
 from api.settings import Settings
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quantities.router)
     app.include_router(factchecks.router)
     app.include_router(conflicts.router)
+    app.include_router(search.router)
     app.include_router(linked_data.router)
     app.include_router(linked_data.resource_router(settings))
     app.mount("/static", ui.static_files(), name="static")

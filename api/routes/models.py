@@ -52,6 +52,7 @@ CONTEXT: dict[str, Any] = {
     "score": {"@id": "cg:matchScore", "@type": "xsd:decimal"},
     "method": "cg:matchMethod",
     "conflictsWith": {"@id": "cg:conflictsWith"},
+    "title": "schema:headline",
 }
 
 
@@ -254,3 +255,34 @@ class IngestOut(Model):
     conforms: bool
     warnings: list[Violation]
     extraction: dict[str, Any] = Field(description="The report stored (kg.report format)")
+
+
+class SearchHit(Model):
+    """One search result: the resource, why it matched (the snippet), and where it lives."""
+
+    iri: str = Field(serialization_alias="@id")
+    types: list[str] = Field(description="Its classes: schema:Claim, schema:NewsArticle, …")
+    kind: str = Field(description="claim, article, entity or factcheck")
+    href: str | None = Field(default=None, description="Its REST or linked-data URL here")
+    title: str | None = None
+    snippet: str = Field(description="HTML: the text around the match, matched words in <mark>")
+    score: float = Field(description="BM25 relevance (higher is better)")
+    claimant: Ref | None = None
+    datePublished: str | None = None
+    article: Ref | None = None
+
+
+class SearchPage(Page):
+    items: list[SearchHit]
+
+
+class Count(Model):
+    key: str
+    name: str | None = None
+    count: int
+
+
+class CountList(Model):
+    context: str = Field(default="/context.jsonld", serialization_alias="@context")
+    by: str
+    items: list[Count]
