@@ -25,6 +25,7 @@ import contextlib
 import html
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,28 @@ class SearchError(InputError):
 
 # -- documents, from quads (pure) ----------------------------------------------------------
 
+# The predicates and classes `documents` reads; every other quad is passed over unread.
+_READ = frozenset(
+    [
+        RDF.type,
+        SCHEMA.text,
+        SCHEMA.appearance,
+        SCHEMA.datePublished,
+        SCHEMA.headline,
+        SCHEMA.name,
+        SCHEMA.alternateName,
+        SCHEMA.claimReviewed,
+        PROV.wasAttributedTo,
+        CG.cue,
+        CG.mentionsQuantity,
+        CG.counted,
+        NIF.isString,
+    ]
+)
+_CLASSES = frozenset(
+    [SCHEMA.Claim, SCHEMA.NewsArticle, SCHEMA.ClaimReview, *map(NamedNode, ENTITY_CLASSES)]
+)
+
 
 @dataclass
 class Doc:
@@ -98,6 +121,10 @@ def documents(quads: Iterable[Quad]) -> list[Doc]:
     """
     by_subject: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for q in quads:
+        # Most of an article's quads are its text spans: skip them before reading anything.
+        p = q.predicate
+        if p not in _READ or (p == RDF.type and q.object not in _CLASSES):
+            continue
         if not isinstance(q.subject, NamedNode):
             continue
         value = q.object.value if isinstance(q.object, (NamedNode, RdfLiteral)) else None
@@ -105,7 +132,7 @@ def documents(quads: Iterable[Quad]) -> list[Doc]:
             continue
         graph = q.graph_name.value if isinstance(q.graph_name, NamedNode) else ""
         props = by_subject.setdefault(q.subject.value, {})
-        props.setdefault(q.predicate.value, []).append((value, graph))
+        props.setdefault(p.value, []).append((value, graph))
 
     def first(s: str, p: NamedNode) -> str | None:
         values = by_subject.get(s, {}).get(p.value)
@@ -256,7 +283,8 @@ class SearchQuery:
     since: str | None = None
     until: str | None = None
     limit: int = 20
-    after: tuple[float, int] | None = None  # (score, rowid) of the last hit seen
+    # (score, row) of the last hit seen; score None when the page was newest first
+    after: tuple[float | None, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +299,7 @@ class Hit:
     claimant_name: str | None
     day: str | None
     article: str | None
+    ranked: bool = True  # by BM25; False: newest first (more than RANKED_AT_MOST matched)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -310,6 +339,11 @@ CREATE VIRTUAL TABLE text USING fts5 (
   title, body, tokenize = 'unicode61 remove_diacritics 2', detail = 'full'
 );
 """
+# A search that matches more documents than this is listed newest indexed first instead of
+# by BM25: FTS5 computes BM25 for every match before it can order them (about 1 µs each:
+# 81 ms for "the" at 10,000 articles, 108,000 documents; bench/SEARCH.md), and a word that
+# common weighs almost nothing in BM25. Counting up to this many costs a few ms.
+RANKED_AT_MOST = 20_000
 # Title matches count three times a body match: a headline or a name says what a thing is.
 _RANK = "bm25(text, 3.0, 1.0)"
 
@@ -339,6 +373,9 @@ class TextIndex:
         self._conn: sqlite3.Connection | None = None
         self.trusted = False
         self._summaries: dict[tuple[str, ...], tuple[int, object]] = {}
+        self._local = threading.local()
+        self._epoch = 0  # bumped when the file is made anew: readers of the old one reopen
+        self._readers: list[sqlite3.Connection] = []
 
     # -- opening, checking, rebuilding -------------------------------------------------
 
@@ -395,6 +432,7 @@ class TextIndex:
         Written under the `building` mark, so an interrupted rebuild is done again."""
         generation = int(self.state().get("generation", "0")) + 1
         self.close()
+        self._epoch += 1
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()
@@ -515,19 +553,29 @@ class TextIndex:
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[sqlite3.Connection]:
-        """A connection of its own for one search (the API searches from several threads;
-        WAL lets them read while the writer writes)."""
-        try:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not read the search index at {self.path}: {exc}") from exc
-        try:
-            yield conn
-        finally:
-            conn.close()
+        """This thread's read connection (the API searches from several threads; WAL lets
+        them read while the writer writes). Kept open with the file memory-mapped: a fresh
+        connection per search read every page anew (46 ms to count 10,000 matches, 6 ms
+        warm)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "epoch", -1) != self._epoch:
+            try:
+                conn = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+                )
+                conn.execute(f"PRAGMA mmap_size = {8 << 30}")
+                conn.execute("PRAGMA cache_size = -65536")
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not read the search index at {self.path}: {exc}") from exc
+            self._local.conn = conn
+            self._local.epoch = self._epoch
+            self._readers.append(conn)
+        yield conn
 
     def search(self, query: SearchQuery) -> list[Hit]:
-        """Up to `query.limit` hits, best first (ties by rowid), after `query.after`."""
+        """Up to `query.limit` hits after `query.after`: best first by BM25 (ties by row),
+        or, when more than RANKED_AT_MOST documents match, newest indexed first (see there).
+        Each hit's `ranked` says which; a cursor keeps the order its first page had."""
         expr = fts_expression(query.text)
         where = ["text MATCH ?"]
         args: list[object] = [expr]
@@ -543,46 +591,78 @@ class TextIndex:
         if query.until is not None:
             where.append("d.day <= ?")
             args.append(query.until)
-        outer = ""
-        if query.after is not None:
-            outer = "WHERE score > ? OR (score = ? AND id > ?)"
-            args_after: list[object] = [query.after[0], query.after[0], query.after[1]]
-        else:
-            args_after = []
-        sql = f"""SELECT * FROM (
-  SELECT d.id AS id, d.iri, d.kind, {_RANK} AS score, text.title,
-         snippet(text, -1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16) AS snip,
-         d.claimant, d.day, d.article,
-         (SELECT n.name FROM docs e JOIN names n ON n.doc = e.id
-           WHERE e.iri = d.claimant AND n.alias = 0 ORDER BY n.name LIMIT 1) AS claimant_name
-  FROM text JOIN docs d ON d.id = text.rowid
-  WHERE {" AND ".join(where)}
-) {outer} ORDER BY score, id LIMIT ?"""
+        matches = f"FROM text JOIN docs d ON d.id = text.rowid WHERE {' AND '.join(where)}"
         with self.reader() as conn:
             try:
-                rows = conn.execute(sql, [*args, *args_after, query.limit]).fetchall()
+                if query.after is not None:
+                    ranked = query.after[0] is not None
+                else:
+                    # Without a filter on the documents, FTS5 counts alone (no join).
+                    counted = matches if len(where) > 1 else "FROM text WHERE text MATCH ?"
+                    count = f"SELECT count(*) FROM (SELECT 1 {counted} LIMIT ?)"
+                    found = conn.execute(count, [*args, RANKED_AT_MOST + 1]).fetchone()[0]
+                    ranked = found <= RANKED_AT_MOST
+                # The page's rows first, with nothing but their order; their snippets and
+                # names after, for the page alone (computing them for every match first
+                # was most of a common word's time).
+                if ranked:
+                    outer, more = "", []
+                    if query.after is not None:
+                        outer = "WHERE score > ? OR (score = ? AND id > ?)"
+                        more = [query.after[0], query.after[0], query.after[1]]
+                    sql = f"SELECT * FROM (SELECT d.id AS id, {_RANK} AS score {matches}) "
+                    sql += f"{outer} ORDER BY score, id LIMIT ?"
+                else:
+                    more = []
+                    if query.after is not None:
+                        matches += " AND text.rowid < ?"
+                        more = [query.after[1]]
+                    sql = f"SELECT d.id, {_RANK} {matches} ORDER BY text.rowid DESC LIMIT ?"
+                page = conn.execute(sql, [*args, *more, query.limit]).fetchall()
+                details = {}
+                if page:
+                    ids = [r[0] for r in page]
+                    details = {
+                        r[0]: r
+                        for r in conn.execute(
+                            f"""SELECT text.rowid, d.iri, d.kind, text.title,
+         snippet(text, -1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16),
+         d.claimant, d.day, d.article,
+         (SELECT n.name FROM docs e JOIN names n ON n.doc = e.id
+           WHERE e.iri = d.claimant AND n.alias = 0 ORDER BY n.name LIMIT 1)
+  FROM text JOIN docs d ON d.id = text.rowid
+  WHERE text MATCH ? AND text.rowid IN ({",".join("?" * len(ids))})""",
+                            [expr, *ids],
+                        )
+                    }
             except sqlite3.OperationalError as exc:
                 raise SearchError(f"the search cannot be evaluated: {exc}") from exc
         hits = []
-        for row in rows:
-            iri, kind, score, title, snip = row[1], row[2], row[3], row[4], row[5]
+        for doc_id, score in page:
+            row = details[doc_id]
+            title, snip = row[3], row[4]
             if _MARK_OPEN not in snip:  # a prefix or phrase FTS5 does not mark: the title
                 snip = title or snip
             hits.append(
                 Hit(
-                    iri=iri,
-                    kind=kind,
+                    iri=row[1],
+                    kind=row[2],
                     score=score,
-                    rowid=row[0],
+                    rowid=doc_id,
                     title=title,
                     snippet=_marked(snip),
-                    claimant=row[6],
-                    claimant_name=row[9],
-                    day=row[7],
-                    article=row[8],
+                    claimant=row[5],
+                    claimant_name=row[8],
+                    day=row[6],
+                    article=row[7],
+                    ranked=ranked,
                 )
             )
         return hits
+
+    def cursor(self, hit: Hit) -> tuple[float | None, int]:
+        """Where the page after `hit` starts, in the order its page had."""
+        return (hit.score if hit.ranked else None, hit.rowid)
 
     def named(self, name: str) -> list[str]:
         """IRIs of the entities bearing `name` (any case)."""
@@ -708,11 +788,13 @@ class TextIndex:
         )
 
     def close(self) -> None:
-        if self._conn is not None:
+        for conn in [*self._readers, *([self._conn] if self._conn else [])]:
             with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
-            self.trusted = False
+                conn.close()
+        self._readers.clear()
+        self._epoch += 1
+        self._conn = None
+        self.trusted = False
 
 
 def _delete_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> None:

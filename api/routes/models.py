@@ -274,6 +274,11 @@ class SearchHit(Model):
 
 class SearchPage(Page):
     items: list[SearchHit]
+    order: str = Field(
+        default="relevance",
+        description="relevance (BM25), or newest: a search matching over 20,000 documents is "
+        "listed newest indexed first, since ranking them all costs a second at scale",
+    )
 
 
 class Count(Model):

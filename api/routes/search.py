@@ -98,11 +98,11 @@ async def search(
     limit: Limit = 20,
     after: After = None,
 ) -> m.SearchPage | Response:
-    start: tuple[float, int] | None = None
+    start: tuple[float | None, int] | None = None
     if after is not None:
         key = decode_cursor("/search", after, 2)
         try:
-            start = (float(key[0] or ""), int(key[1] or ""))
+            start = (None if key[0] is None else float(key[0]), int(key[1] or ""))
         except ValueError:
             raise HTTPException(422, "`after` is not a cursor of /search") from None
     query = SearchQuery(
@@ -124,9 +124,10 @@ async def search(
     items = [_item(engine, x, classes.get(x.iri, [])) for x in hits[:limit]]
     cursor = None
     if len(hits) > limit:
-        last = hits[limit - 1]
-        cursor = encode_cursor("/search", (repr(last.score), str(last.rowid)))
+        score, row = index.cursor(hits[limit - 1])
+        cursor = encode_cursor("/search", (None if score is None else repr(score), str(row)))
     body = page(m.SearchPage, request, items, limit=limit, offset=0, after=after, cursor=cursor)
+    body.order = "relevance" if not hits or hits[0].ranked else "newest"
     if request.headers.get("accept", "").split(",")[0].strip() == "text/html":
         return HTMLResponse(_html(q, body, next_link(request, limit, cursor)))
     return body

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import kg.search
 from kg.errors import ValidationFailed
 from kg.factcheck.claimreview import read_path
 from kg.factcheck.imports import import_factchecks
@@ -116,7 +117,7 @@ def test_search_filters_and_pages(tmp_path: Path) -> None:
             walked += page
             if len(page) < 3:
                 break
-            after = (page[-1].score, page[-1].rowid)
+            after = index.cursor(page[-1])
         assert [h.iri for h in walked] == [h.iri for h in every]
         trump = index.named("DONALD TRUMP")
         assert len(trump) == 1
@@ -130,6 +131,29 @@ def test_search_filters_and_pages(tmp_path: Path) -> None:
         by_cue = dict((k, n) for k, _, n in index.claim_counts("cue"))
         claims = sum(1 for row in index.contents() if row[1] == "claim")
         assert sum(by_cue.values()) == claims and by_cue["said"] > 0
+
+
+def test_a_search_matching_too_much_is_listed_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(StoreConfig(tmp_path / "store")) as store:
+        for name in ("seed-la-national-guard", "dev-port-strike"):
+            ingest_example(store, name)
+        index = store.index
+        assert index is not None
+        ranked = index.search(SearchQuery("the", limit=1000))
+        assert all(h.ranked for h in ranked)
+        monkeypatch.setattr(kg.search, "RANKED_AT_MOST", 5)
+        newest = index.search(SearchQuery("the", limit=1000))
+        assert not any(h.ranked for h in newest)
+        assert [h.rowid for h in newest] == sorted((h.rowid for h in ranked), reverse=True)
+        walked, after = [], None
+        while page := index.search(SearchQuery("the", limit=4, after=after)):
+            walked += page
+            after = index.cursor(page[-1])
+        assert walked == newest
+        few = index.search(SearchQuery("dockworkers"))  # under the bound: still ranked
+        assert few and all(h.ranked for h in few)
 
 
 def test_an_untrusted_index_is_rebuilt(tmp_path: Path) -> None:
