@@ -807,6 +807,12 @@ def main() -> None:
     )
     ap.add_argument("--budget-minutes", type=float, default=40, help="most an ingest load may take")
     ap.add_argument("--pilot", type=int, default=1000, help="articles of the first, timing load")
+    ap.add_argument(
+        "--load",
+        choices=["auto", "ingest", "bulk"],
+        default="auto",
+        help="auto: ingest what fits the budget, bulk-load the rest; or every size one way",
+    )
     ap.add_argument("--profile", action="store_true", help="also cProfile the pilot's load")
     ap.add_argument("--out", type=Path, default=Path("scale-results.json"), help="results JSON")
     ap.add_argument("--work", type=Path, default=None, help="where stores go (default: /tmp)")
@@ -892,7 +898,11 @@ def main() -> None:
     try:
         model: Growth | None = None
         ingested: set[int] = set()
-        if 0 < args.pilot < sizes[-1]:
+        if args.load != "auto":
+            for size in sizes:
+                measure(size, bulk=args.load == "bulk")
+            sizes = []
+        elif 0 < args.pilot < sizes[-1]:
             model = Growth.of(measure(args.pilot, bulk=False))
             ingested.add(args.pilot)
         for size in sizes:
