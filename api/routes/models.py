@@ -290,4 +290,5 @@ class Count(Model):
 class CountList(Model):
     context: str = Field(default="/context.jsonld", serialization_alias="@context")
     by: str
+    total: int = Field(description="How many keys there are (items holds the first `limit`)")
     items: list[Count]

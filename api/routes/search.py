@@ -149,6 +149,11 @@ def _html(q: str, body: m.SearchPage, more: str | None) -> str:
     return h.page(f"Search: {q}", parts)
 
 
+# The first `limit` rows (most claims first; days newest first): every claimant at 10,000
+# articles is thousands of rows, whose JSON was most of a request's 200 ms.
+StatsLimit = Annotated[int, Query(ge=1, le=10_000, description="Rows to return (default 100)")]
+
+
 @router.get(
     "/stats/claims",
     summary="How many claims each claimant made, each cue introduced, or each day holds",
@@ -157,10 +162,12 @@ def _html(q: str, body: m.SearchPage, more: str | None) -> str:
 async def claim_stats(
     engine: EngineDep,
     by: Annotated[Literal["claimant", "cue", "day"], Query(description="claimant, cue, day")],
+    limit: StatsLimit = 100,
 ) -> m.CountList:
     index = await engine.text_index()
     rows = await asyncio.to_thread(index.claim_counts, by)
-    return m.CountList(by=by, items=[m.Count(key=k, name=n, count=c) for k, n, c in rows])
+    items = [m.Count(key=k, name=n, count=c) for k, n, c in rows[:limit]]
+    return m.CountList(by=by, total=len(rows), items=items)
 
 
 @router.get(
@@ -168,7 +175,8 @@ async def claim_stats(
     summary="How many figures count each noun (troops, people, dollars…)",
     response_model=m.CountList,
 )
-async def figure_stats(engine: EngineDep) -> m.CountList:
+async def figure_stats(engine: EngineDep, limit: StatsLimit = 100) -> m.CountList:
     index = await engine.text_index()
     rows = await asyncio.to_thread(index.figure_counts)
-    return m.CountList(by="counted", items=[m.Count(key=k, count=c) for k, c in rows])
+    items = [m.Count(key=k, count=c) for k, c in rows[:limit]]
+    return m.CountList(by="counted", total=len(rows), items=items)

@@ -96,6 +96,8 @@ def test_claim_stats(web: httpx.Client) -> None:
     figures = web.get("/stats/figures").json()["items"]
     assert figures and all(x["count"] > 0 for x in figures)
     assert web.get("/stats/claims", params={"by": "moon"}).status_code == 422
+    top = web.get("/stats/claims", params={"by": "claimant", "limit": 2}).json()
+    assert top["items"] == by_who[:2] and top["total"] == len(by_who)
 
 
 def test_a_write_is_found_at_once_and_a_refusal_never(
