@@ -128,6 +128,8 @@ def test_search_filters_and_pages(tmp_path: Path) -> None:
         assert dated and all(h.day and "2026-01-01" <= h.day <= "2026-03-31" for h in dated)
         prefix = {h.iri for h in index.search(SearchQuery("port*", limit=99))}
         assert prefix > {h.iri for h in index.search(SearchQuery("port", limit=99))}  # "ports"
+        # "claim" is the kind column's word for every claim: a search never looks there.
+        assert not any(h.kind == "claim" for h in index.search(SearchQuery("claim", limit=99)))
         by_cue = dict((k, n) for k, _, n in index.claim_counts("cue"))
         claims = sum(1 for row in index.contents() if row[1] == "claim")
         assert sum(by_cue.values()) == claims and by_cue["said"] > 0
