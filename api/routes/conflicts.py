@@ -115,25 +115,20 @@ async def list_conflicts(
     no_offset_with(after, offset)
     key = decode_cursor("/conflicts", after, 2) if after is not None else None
     rows = await _page_keys(engine, key, offset, limit)
-    # Both sides of every pair of the page in one query (one per pair cost ~5 ms each, most
-    # of a page: bench/SCALE.md); a pair's first row is its answer, as LIMIT 1 was.
-    keys = ("cA", "qA", "cB", "qB")
-    pairs = [tuple(pair[k].value for k in keys) for pair in rows[:limit]]
-    first: dict[tuple[str, ...], Row] = {}
-    if pairs:
-        values = "VALUES (?cA ?qA ?cB ?qB) { " + " ".join(
-            "(" + " ".join(iri(x) for x in p) + ")" for p in pairs
+    items = []
+    for pair in rows[:limit]:
+        values = (
+            "VALUES (?cA ?qA ?cB ?qB) { ("
+            + " ".join(iri(pair[k].value) for k in ("cA", "qA", "cB", "qB"))
+            + ") }"
         )
         detail = await select(
-            engine, f"SELECT * WHERE {{ {values} }}\n  {_one('A')}\n  {_one('B')} }}"
+            engine, f"SELECT * WHERE {{ {values}\n  {_one('A')}\n  {_one('B')} }} LIMIT 1"
         )
-        for r in detail:
-            first.setdefault(tuple(r[k].value for k in keys), r)
-    items = [
-        m.Conflict(a=_side(engine, first[p], "A"), b=_side(engine, first[p], "B"))
-        for p in pairs
-        if p in first
-    ]
+        if detail:
+            items.append(
+                m.Conflict(a=_side(engine, detail[0], "A"), b=_side(engine, detail[0], "B"))
+            )
     cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
