@@ -29,6 +29,7 @@ from api.routes import (
     linked_data,
     matches,
     quantities,
+    search,
     ui,
 )
 from api.settings import Settings
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matches.router)  # before /factchecks/{…} routes, should any come
     app.include_router(factchecks.router)
     app.include_router(conflicts.router)
+    app.include_router(search.router)
     app.include_router(linked_data.router)
     app.include_router(linked_data.resource_router(settings))
     app.mount("/static", ui.static_files(), name="static")

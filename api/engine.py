@@ -21,6 +21,7 @@ from api.workers import Generations, QueryTimeout, WorkerPool
 from kg.errors import QueryError, StoreError
 from kg.graphstore import GraphStore, open_store
 from kg.remote import CappedAnswer, RemoteStore, ServerLimit, StoreTimeout
+from kg.search import TextIndex
 from kg.store import ClaimStore
 
 T = TypeVar("T")
@@ -40,11 +41,37 @@ class Engine:
         the workers; remote: check that the server answers as claimgraph needs."""
         loop = asyncio.get_running_loop()
         self.store = await loop.run_in_executor(None, open_store, self.settings.store_config)
+        await loop.run_in_executor(None, self._check_index, self.store)
         if not isinstance(self.store, ClaimStore):
             return
         self.generations.reset()
         await loop.run_in_executor(None, self.generations.checkpoint, self.store)
         await self.pool.start()
+
+    def _check_index(self, store: GraphStore) -> None:
+        """The search index, made to describe the store before the first request: rebuilt
+        unless whole and of this store; for a SPARQL server, which other clients may have
+        written since, always rebuilt."""
+        if store.index is None:
+            return
+        if self.remote:
+            store.index.rebuild(store)
+        else:
+            store.index.ensure(store)
+
+    async def text_index(self) -> TextIndex:
+        """The search index, checked (a reopened store's index is checked again first)."""
+        if self.store is None:
+            self.store = await asyncio.get_running_loop().run_in_executor(
+                None, open_store, self.settings.store_config
+            )
+        index = self.store.index
+        if index is None:
+            raise StoreError("this store has no search index (a store in memory)")
+        if not index.trusted:
+            async with self._write_lock:
+                await asyncio.get_running_loop().run_in_executor(None, index.ensure, self.store)
+        return index
 
     async def stop(self) -> None:
         if not self.remote:

@@ -67,9 +67,24 @@ from kg.articles import pool as _pool  # noqa: E402
 from kg.bulk import _nquads, _validate_item  # noqa: E402
 
 BASE = "https://claimgraph.org/id/"  # kg.mapping.DEFAULT_BASE_IRI, served under /id/
-KINDS = ["iri", "claims", "entity", "join2", "aggregate", "construct", "search"]
+# Since issue 15: `search` is GET /search (the text index), `aggregate` GET /stats/claims (a
+# summary kept per generation); the SPARQL forms they replace (FILTER CONTAINS over every
+# claim, COUNT by cue over every claim) still read everything, and are no longer in the mix.
+KINDS = [
+    "iri",
+    "claims",
+    "entity",
+    "join2",
+    "aggregate",
+    "construct",
+    "search",
+    "entities",
+    "conflicts",
+]
 ABSENT_WORD = "zeppelin"  # in no article: the search that must read every claim text
-STEPS = ["generate", "resolve", "map", "validate", "write", "conflicts"]
+# "index" (the text index's upkeep: documents from the quads, the writing mark, SQLite) is
+# inside "write" too; it is counted apart to give its share of the ingest.
+STEPS = ["generate", "resolve", "map", "validate", "write", "conflicts", "index"]
 
 
 # -- loading (in a child process per size) ------------------------------------------------
@@ -140,10 +155,15 @@ def load(
     "validate" is then the time this process waits for the verdicts.
     """
     import kg.ingest
+    import kg.search
     from kg.conflicts import refresh_conflicts
+    from kg.graphstore import StoreConfig
     from kg.store import ClaimStore
 
     timer = StepTimer()
+    kg.search.documents = timer.wrap("index", kg.search.documents)
+    kg.search.TextIndex.begin = timer.wrap("index", kg.search.TextIndex.begin)  # type: ignore[method-assign]
+    kg.search.TextIndex.apply = timer.wrap("index", kg.search.TextIndex.apply)  # type: ignore[method-assign]
     # kg.ingest looks these up as module globals on each call, so the wrapped ones run.
     kg.ingest.known_entities = timer.wrap("resolve", kg.ingest.known_entities)
     kg.ingest.article_graphs = timer.wrap("map", kg.ingest.article_graphs)
@@ -187,10 +207,11 @@ def load(
         raw.flush()
         del raw
         gc.collect()
-        write = "Store.bulk_extend (no resolution, no SHACL)"
+        write = "Store.bulk_extend (no resolution, no SHACL, no text index)"
         store = ClaimStore(store_dir)
     else:
         store = ClaimStore(store_dir)
+        store.index = StoreConfig(store_dir).text_index()
         write = f"ClaimStore.replace_articles, batches of {batch}"
         replace = timer.wrap("write", store.replace_articles)
         pending: list[Any] = []
@@ -230,6 +251,14 @@ def load(
     counted = time.perf_counter()
     stats = store.stats()
     count_seconds = time.perf_counter() - counted
+    # `claimgraph reindex`: the text index rebuilt from the whole store.
+    index = StoreConfig(store_dir).text_index()
+    assert index is not None
+    rebuilt = time.perf_counter()
+    documents = index.rebuild(store)
+    reindex_seconds = time.perf_counter() - rebuilt
+    index_bytes = index.size()
+    index.close()
     store.close()
     return {
         "articles": size,
@@ -243,6 +272,9 @@ def load(
         "load_seconds": load_seconds,
         "ingest_seconds": ingest_seconds,
         "count_seconds": count_seconds,
+        "reindex_seconds": reindex_seconds,
+        "index_documents": documents,
+        "index_bytes": index_bytes,
         "steps": {k: timer.seconds[k] for k in STEPS},
         "calls": {k: timer.calls[k] for k in STEPS},
         "progress": progress,
@@ -390,22 +422,21 @@ def plan(sample: dict[str, list[str]], count: int, seed: int = 11) -> list[Reque
             )
             out.append(Request(kind, "/sparql", P + q))
         elif kind == "aggregate":
-            q = (
-                "SELECT ?cue (COUNT(?c) AS ?n) WHERE { ?c cg:cue ?cue ; schema:text ?t . "
-                f'FILTER (STRSTARTS(?t, "{rng.choice("tawmo")}")) }} GROUP BY ?cue '
-                "ORDER BY DESC(?n) LIMIT 10"
-            )
-            out.append(Request(kind, "/sparql", P + q))
+            by = rng.choice(["cue", "claimant", "day"])
+            out.append(Request(kind, f"/stats/claims?by={by}", accept="application/json"))
+        elif kind == "entities":
+            letter = rng.choice("abcdefghijklmnoprstw")
+            path = rng.choice(["/entities?limit=20", f"/entities?name={letter}&limit=20"])
+            out.append(Request(kind, path, accept="application/json"))
+        elif kind == "conflicts":
+            out.append(Request(kind, "/conflicts?limit=20", accept="application/json"))
         elif kind == "construct":
             q = f"CONSTRUCT {{ <{claim}> ?p ?o }} WHERE {{ <{claim}> ?p ?o }}"
             out.append(Request(kind, "/sparql", P + q, accept="text/turtle"))
         else:
-            word = ABSENT_WORD if rng.random() < 0.2 else rng.choice(words)
-            q = (
-                "SELECT ?c ?text WHERE { ?c a schema:Claim ; schema:text ?text . "
-                f'FILTER (CONTAINS(LCASE(?text), "{word}")) }} LIMIT 20'
-            )
-            out.append(Request(kind, "/sparql", P + q))
+            # A fifth absent, a fifth the most common word there is, the rest a claim's word.
+            word = rng.choice([ABSENT_WORD, "the", *[rng.choice(words)] * 3])
+            out.append(Request(kind, f"/search?q={word}&limit=20", accept="application/json"))
     return out
 
 
@@ -654,12 +685,29 @@ def tables(out: dict[str, Any]) -> str:
     for step in [*STEPS, "total"]:
         cells = []
         for e in ingest:
-            s = e["load"]["load_seconds"] if step == "total" else e["load"]["steps"][step]
+            s = e["load"]["load_seconds"] if step == "total" else e["load"]["steps"].get(step, 0)
             cells.append(f"{s:,.0f} ({1000 * s / e['articles']:.1f})")
         for n, est in estimates.items():
-            s = est["seconds"] if step == "total" else est["steps"][step]
+            s = est["seconds"] if step == "total" else est["steps"].get(step, 0)
             cells.append(f"{s:,.0f} ({1000 * s / int(n.replace(',', '')):.1f})")
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
+
+    indexed = [e for e in entries if "index_bytes" in e["load"]]
+    if indexed:
+        lines += [
+            "",
+            "| text index | documents | size MB | rebuild (reindex) | upkeep during ingest "
+            "(share of the load) |",
+            "|---|---|---|---|---|",
+        ]
+        for e in indexed:
+            ld = e["load"]
+            upkeep = ld["steps"].get("index", 0)
+            share = f"{upkeep:,.0f} s ({upkeep / ld['load_seconds']:.1%})" if upkeep else "n/a"
+            lines.append(
+                f"| {label(e)} | {ld['index_documents']:,} | {mb(ld['index_bytes'])} "
+                f"| {minutes(ld['reindex_seconds'])} | {share} |"
+            )
 
     for key, title in (
         ("queries", f"mix, {out.get('clients', 4)} clients"),
@@ -674,9 +722,9 @@ def tables(out: dict[str, Any]) -> str:
         for kind in KINDS:
             cells = []
             for e in queried:
-                k = e[key]["kinds"][kind]
+                k = e[key]["kinds"].get(kind, {"n": 0, "p50_ms": None, "p95_ms": None})
                 failed = ", ".join(
-                    f"{n}×{s if s != '0' else 'no answer'}" for s, n in k["failed"].items()
+                    f"{n}×{s if s != '0' else 'no answer'}" for s, n in k.get("failed", {}).items()
                 )
                 cells.append(
                     f"{ms(k['p50_ms'])} / {ms(k['p95_ms'])} ({k['n']})"
@@ -701,7 +749,7 @@ def tables(out: dict[str, Any]) -> str:
         row("quads", a["load"]["quads"], b["load"]["quads"], count)
         row("load time", a["load"]["load_seconds"], b["load"]["load_seconds"], minutes)
         for step in STEPS:
-            row(f"  {step}", a["load"]["steps"][step], b["load"]["steps"][step], minutes)
+            row(f"  {step}", a["load"]["steps"].get(step), b["load"]["steps"].get(step), minutes)
         row("disk", a["disk_bytes"], b["disk_bytes"], lambda x: mb(x) + " MB")
         row(
             "peak RSS",
@@ -759,6 +807,12 @@ def main() -> None:
     )
     ap.add_argument("--budget-minutes", type=float, default=40, help="most an ingest load may take")
     ap.add_argument("--pilot", type=int, default=1000, help="articles of the first, timing load")
+    ap.add_argument(
+        "--load",
+        choices=["auto", "ingest", "bulk"],
+        default="auto",
+        help="auto: ingest what fits the budget, bulk-load the rest; or every size one way",
+    )
     ap.add_argument("--profile", action="store_true", help="also cProfile the pilot's load")
     ap.add_argument("--out", type=Path, default=Path("scale-results.json"), help="results JSON")
     ap.add_argument("--work", type=Path, default=None, help="where stores go (default: /tmp)")
@@ -844,7 +898,11 @@ def main() -> None:
     try:
         model: Growth | None = None
         ingested: set[int] = set()
-        if 0 < args.pilot < sizes[-1]:
+        if args.load != "auto":
+            for size in sizes:
+                measure(size, bulk=args.load == "bulk")
+            sizes = []
+        elif 0 < args.pilot < sizes[-1]:
             model = Growth.of(measure(args.pilot, bulk=False))
             ingested.add(args.pilot)
         for size in sizes:

@@ -40,6 +40,7 @@ from kg.vocab import PROV, SCHEMA
 
 if TYPE_CHECKING:
     from kg.remote import Endpoints
+    from kg.search import TextIndex
 
 
 class Triples(list[Triple]):
@@ -77,6 +78,11 @@ class GraphStore(ABC):
     """A quad store holding claimgraph's graphs: open one per process and close it when done."""
 
     read_only: bool = False
+    # The text index beside the store, kept in step by every write below (kg.search).
+    index: TextIndex | None = None
+    # Whether an update that raised applied nothing (the embedded store: RocksDB applies a
+    # write whole or not at all); a server's failure (a timeout) may hide a write.
+    failed_update_applies_nothing: bool = False
 
     # -- what a backend provides -------------------------------------------------------
 
@@ -131,6 +137,30 @@ class GraphStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- the one write path that keeps the text index in step --------------------------
+
+    def write(self, request: str, *, dropped: Sequence[NamedNode], added: Sequence[Quad]) -> None:
+        """Apply `request`, which drops the graphs `dropped` and adds the quads `added`, and
+        bring the text index along: marked `writing` before the store changes, `clean` only
+        once both have, so an interruption anywhere leaves a mark that forces a rebuild."""
+        index = self.index
+        if index is None:
+            self.update(request)
+            return
+        from kg.search import documents
+
+        index.ensure(self)
+        index.begin()
+        try:
+            self.update(request)
+        except Exception:
+            if self.failed_update_applies_nothing:
+                index.apply([], [])  # nothing changed: the index is as true as before
+            else:
+                index.trusted = False  # rebuilt when next used
+            raise
+        index.apply([g.value for g in dropped], documents(added))
+
     # -- writing, the same on every backend ----------------------------------------------
 
     def article_graph_names(self, graphs: ArticleGraphs) -> list[NamedNode]:
@@ -177,7 +207,9 @@ class GraphStore(ABC):
             inserts.extend(graphs.quads)
         if inserts or also:
             parts = [replace_request(drops, inserts)] if inserts else []
-            self.update(" ;\n".join([*parts, *([also] if also else [])]))
+            self.write(
+                " ;\n".join([*parts, *([also] if also else [])]), dropped=drops, added=inserts
+            )
         return [decided[graphs.iris.graph.value] for graphs in batch]
 
     def replace_graphs(
@@ -193,14 +225,14 @@ class GraphStore(ABC):
             if isinstance(q.graph_name, NamedNode) and q.graph_name != shared:
                 names.setdefault(q.graph_name.value, q.graph_name)
         existing = self.existing_graphs(list(names.values()))
-        self.update(replace_request(existing, quads))
+        self.write(replace_request(existing, quads), dropped=existing, added=quads)
         return len(names) - len(existing), len(existing)
 
     def remove_article(self, graphs: ArticleGraphs) -> bool:
         names = self.article_graph_names(graphs)
         if not self.stored_quads(names):
             return False
-        self.update(";\n".join(f"DROP SILENT GRAPH {n}" for n in names))
+        self.write(";\n".join(f"DROP SILENT GRAPH {n}" for n in names), dropped=names, added=[])
         return True
 
     # -- reading, the same on every backend ----------------------------------------------
@@ -256,14 +288,27 @@ class StoreConfig:
         return self.endpoints is not None
 
     def beside(self, suffix: str) -> Path:
-        """A file claimgraph keeps beside the store: the bulk journal, the match cache, the
-        fact-check sources. A server's files go beside the store directory (which then holds
-        no graph), one name per endpoint, so two servers never share them."""
-        path = self.path if self.path is not None else Path(".claimgraph") / "store"
+        """A file claimgraph keeps beside the store: the bulk journal and its failures, the
+        match cache, the fact-check sources, the search index. A server's files go beside
+        the default store's directory (which then holds no graph), one name per endpoint,
+        so two servers never share them."""
+        from kg.defaults import default_store_path
+
+        path = self.path or default_store_path()
         if self.endpoints is None:
             return Path(f"{path}{suffix}")
         digest = hashlib.sha256(self.endpoints.query.encode("utf-8")).hexdigest()[:12]
         return path.parent / f"sparql-{digest}{suffix}"
+
+    def text_index(self) -> TextIndex | None:
+        """The search index of this store (None for a store in memory)."""
+        from kg.search import TextIndex, store_identity
+
+        if self.path is None and self.endpoints is None:
+            return None
+        endpoint = self.endpoints.query if self.endpoints is not None else None
+        identity = store_identity(self.path, endpoint)
+        return TextIndex(self.beside(".search.sqlite"), identity)
 
     def describe(self) -> str:
         if self.endpoints is not None:
@@ -277,15 +322,20 @@ def open_store(config: StoreConfig, *, read_only: bool = False) -> GraphStore:
     `read_only` is for commands that only read: they then work on a store this process may
     not write (kg.store.open_for_reading), and a server refuses their updates.
     """
+    store: GraphStore
     if config.endpoints is not None:
         from kg.remote import RemoteStore
 
-        return RemoteStore(config.endpoints, read_only=read_only)
-    from kg.store import ClaimStore, open_for_reading
+        store = RemoteStore(config.endpoints, read_only=read_only)
+    else:
+        from kg.store import ClaimStore, open_for_reading
 
-    if read_only and config.path is not None:
-        return open_for_reading(config.path)
-    return ClaimStore(config.path, read_only=read_only)
+        if read_only and config.path is not None:
+            store = open_for_reading(config.path)
+        else:
+            store = ClaimStore(config.path, read_only=read_only)
+    store.index = config.text_index()  # after opening: a new store's IDENTITY exists now
+    return store
 
 
 def write_quads(

@@ -188,6 +188,8 @@ class RemoteStore(GraphStore):
             self._check_union_default()
 
     def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
         self._client.close()
 
     def flush(self) -> None:

@@ -50,6 +50,8 @@ FLUSH_AFTER_BYTES = 32 * 1024 * 1024
 class ClaimStore(GraphStore):
     """The embedded store: a directory on disk, or memory when no path is given."""
 
+    failed_update_applies_nothing = True
+
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
@@ -175,6 +177,8 @@ class ClaimStore(GraphStore):
         the store is gone, query-result iterators included; those can sit in reference
         cycles until the next collection, so one runs here.
         """
+        if self.index is not None:
+            self.index.close()
         if hasattr(self, "_store"):
             if not self.read_only:
                 with contextlib.suppress(OSError):

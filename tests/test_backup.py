@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -18,6 +19,13 @@ def nquads(cli: CliFn) -> bytes:
     r = cli("export", "--format", "nquads")
     assert r.exit_code == 0, r.stderr
     return r.stdout_bytes
+
+
+def dockworker_articles(cli: CliFn) -> list[dict[str, object]]:
+    r = cli("search", "dockworkers", "--type", "article", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    found: list[dict[str, object]] = json.loads(r.stdout)
+    return found
 
 
 @pytest.mark.embedded_only
@@ -38,9 +46,12 @@ def test_backup_then_restore_gives_the_same_store(cli: CliFn, tmp_path: Path) ->
         "https://example.org/another-copy",
     )
     assert nquads(cli) != before
+    assert len(dockworker_articles(cli)) == 2
     r = cli("restore", str(tmp_path / "backups" / "b1"))
     assert r.exit_code == 0, r.stderr
     assert nquads(cli) == before
+    # The search index described the replaced store: it is rebuilt, not trusted.
+    assert len(dockworker_articles(cli)) == 1
     again = cli("backup", str(tmp_path / "backups" / "b1"))
     assert again.exit_code == 2 and "exists" in again.stderr
 

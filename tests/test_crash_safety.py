@@ -1,6 +1,7 @@
 """kill -9 during a bulk ingest, twenty times: the store opens, every article in it is whole
-and valid, and a re-run completes the job. On every backend: the embedded store, and the
-servers, whose client is killed mid-request."""
+and valid, the search index beside it is either trusted and equal to a rebuild from the
+store, or marked untrusted and rebuilt, and a re-run completes the job. On every backend:
+the embedded store, and the servers, whose client is killed mid-request."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from kg.search import TextIndex
 from kg.validate import validate_quads
 from tests.conftest import Backend
 
@@ -51,6 +53,22 @@ def check_store(backend: Backend, urls: set[str]) -> int:
     return len(found)
 
 
+def check_index(backend: Backend, scratch: Path) -> bool:
+    """The search index after a kill: if it says it is whole and current, it equals a
+    rebuild from the store; otherwise it is rebuilt. Returns whether it was trusted."""
+    fresh = TextIndex(scratch, "scratch")
+    with backend.open(read_only=True) as s:
+        fresh.rebuild(s)
+        assert s.index is not None
+        trusted = s.index.why_untrusted() is None
+        s.index.ensure(s)
+        assert s.index.contents() == fresh.contents()
+    fresh.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+    return trusted
+
+
 def _lines(where: Path) -> int:
     """Lines of the bulk journal, wherever the CLI keeps it for this backend."""
     journal = next(where.glob("*.journal.jsonl"), None)
@@ -81,10 +99,12 @@ def test_kill_minus_nine_twenty_times(backend: Backend, tmp_path: Path) -> None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         counts.append(check_store(backend, urls))
+        check_index(backend, tmp_path / "fresh.sqlite")
     assert counts and counts == sorted(counts)  # nothing stored is ever lost
     assert any(0 < c < len(rows) for c in counts)  # some kills landed mid-ingest
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert check_store(backend, urls) == len(rows)
+    assert check_index(backend, tmp_path / "fresh.sqlite")  # a finished run leaves it whole
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert f"{len(rows)} already done" in again.stdout

@@ -6,13 +6,34 @@ article stored through the API); each pair is listed once, with both figures and
 
 from __future__ import annotations
 
+import bisect
+
 from fastapi import APIRouter, Request
 
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
-from api.routes.common import EngineDep, Limit, Offset, Row, iri, page, select, v
-from api.routes.paging import After, after_filter, decode_cursor, encode_cursor, no_offset_with
+from api.routes.common import (
+    EngineDep,
+    Limit,
+    Offset,
+    PerGeneration,
+    Row,
+    generation,
+    iri,
+    page,
+    select,
+    select_capped,
+    v,
+)
+from api.routes.paging import (
+    After,
+    Key,
+    after_filter,
+    decode_cursor,
+    encode_cursor,
+    no_offset_with,
+)
 from kg.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["conflicts"])
@@ -41,6 +62,47 @@ def _one(x: str) -> str:
   OPTIONAL {{ ?a{x} {SCHEMA.url} ?url{x} }} OPTIONAL {{ ?a{x} {SCHEMA.datePublished} ?date{x} }}"""
 
 
+# Every pair's keys, in the listing's order, kept per store generation: the pairs change only
+# when a write refreshes the conflict links, and each page sorted all of them before. None
+# when there are more than the row cap: those pages are asked for one by one.
+PAIRS: PerGeneration[list[Row] | None] = PerGeneration(4)
+_KEYS = f"""SELECT ?qA ?qB (SAMPLE(?cA_) AS ?cA) (SAMPLE(?cB_) AS ?cB) WHERE {{{{
+  ?qA {CG.conflictsWith} ?qB . FILTER (STR(?qA) < STR(?qB))
+  {{start}}
+  ?cA_ {CG.mentionsQuantity} ?qA ; {CG.conflictsWith} ?cB_ . ?cB_ {CG.mentionsQuantity} ?qB .
+}}}} GROUP BY ?qA ?qB"""
+_ORDER = ["STR(?qA)", "STR(?qB)"]
+
+
+async def _all_pairs(engine: Engine) -> list[Row] | None:
+    rows = await select_capped(engine, _KEYS.format(start=""), engine.settings.row_cap)
+    if rows is None:
+        return None
+    return sorted(rows, key=lambda r: (r["qA"].value, r["qB"].value))
+
+
+async def _page_keys(engine: Engine, after: Key | None, offset: int, limit: int) -> list[Row]:
+    """The page's pair keys: from the kept list of every pair (embedded store), else by one
+    query that orders them all (a server, whose data others may change). Ordered by the
+    IRIs' strings, which is how SPARQL orders IRIs, so a cursor's FILTER and the order agree
+    on every server."""
+    pairs = None
+    if generation(engine) is not None:
+        pairs = await PAIRS.get(engine, (), lambda: _all_pairs(engine))
+    if pairs is not None:
+        first = 0
+        if after is not None:
+            keys = [(p["qA"].value, p["qB"].value) for p in pairs]
+            first = bisect.bisect_right(keys, (after[0] or "", after[1] or ""))
+        return pairs[first + offset : first + offset + limit + 1]
+    start = f"FILTER ({after_filter(_ORDER, after)})" if after is not None else ""
+    return await select(
+        engine,
+        _KEYS.format(start=start)
+        + f" ORDER BY {' '.join(_ORDER)} LIMIT {limit + 1} OFFSET {offset}",
+    )
+
+
 @router.get(
     "/conflicts",
     summary="Pairs of conflicting claims, by their figures' IRIs; follow `next` to page",
@@ -51,21 +113,8 @@ async def list_conflicts(
     request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0, after: After = None
 ) -> m.ConflictPage:
     no_offset_with(after, offset)
-    order = ["STR(?qA)", "STR(?qB)"]
-    start = ""
-    if after is not None:
-        start = f"FILTER ({after_filter(order, decode_cursor('/conflicts', after, 2))})"
-    # Only the pair's keys are ordered; each pair's two sides are looked up below, for the
-    # page alone. Ordered by the IRIs' strings, which is how SPARQL orders IRIs, so that a
-    # cursor's FILTER and the order agree on every server.
-    rows = await select(
-        engine,
-        f"""SELECT ?qA ?qB (SAMPLE(?cA_) AS ?cA) (SAMPLE(?cB_) AS ?cB) WHERE {{
-  ?qA {CG.conflictsWith} ?qB . FILTER (STR(?qA) < STR(?qB))
-  {start}
-  ?cA_ {CG.mentionsQuantity} ?qA ; {CG.conflictsWith} ?cB_ . ?cB_ {CG.mentionsQuantity} ?qB .
-}} GROUP BY ?qA ?qB ORDER BY {" ".join(order)} LIMIT {limit + 1} OFFSET {offset}""",
-    )
+    key = decode_cursor("/conflicts", after, 2) if after is not None else None
+    rows = await _page_keys(engine, key, offset, limit)
     items = []
     for pair in rows[:limit]:
         values = (

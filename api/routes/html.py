@@ -28,6 +28,14 @@ a { color: #1d4f91; }
 """
 
 
+SEARCH_BOX = (
+    '<form action="/search" method="get" role="search" style="display:inline">'
+    '<input type="search" name="q" maxlength="1000" placeholder=\'words, "a phrase", prefix*\' '
+    'aria-label="Search claims, articles, entities and fact-checks"> <button>search</button>'
+    "</form>"
+)
+
+
 def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
@@ -50,7 +58,9 @@ def page(title: str, body: Iterable[str], *, iri: str | None = None, alternates:
         "</head><body>",
         '<header><a href="/">query</a><a href="/articles">articles (JSON)</a>'
         '<a href="/ontology">ontology</a><a href="/.well-known/void">dataset</a>'
-        '<a href="/factchecks/matches">fact-check matches</a><a href="/docs">API</a></header>',
+        '<a href="/factchecks/matches">fact-check matches</a><a href="/docs">API</a>'
+        + SEARCH_BOX
+        + "</header>",
         f"<h1>{esc(title)}</h1>",
     ]
     if iri:

@@ -53,6 +53,7 @@ CONTEXT: dict[str, Any] = {
     "method": "cg:matchMethod",
     "conflictsWith": {"@id": "cg:conflictsWith"},
     "linkedAt": {"@id": "prov:generatedAtTime", "@type": "xsd:dateTime"},
+    "title": "schema:headline",
 }
 
 
@@ -277,3 +278,40 @@ class IngestOut(Model):
     conforms: bool
     warnings: list[Violation]
     extraction: dict[str, Any] = Field(description="The report stored (kg.report format)")
+
+
+class SearchHit(Model):
+    """One search result: the resource, why it matched (the snippet), and where it lives."""
+
+    iri: str = Field(serialization_alias="@id")
+    types: list[str] = Field(description="Its classes: schema:Claim, schema:NewsArticle, …")
+    kind: str = Field(description="claim, article, entity or factcheck")
+    href: str | None = Field(default=None, description="Its REST or linked-data URL here")
+    title: str | None = None
+    snippet: str = Field(description="HTML: the text around the match, matched words in <mark>")
+    score: float = Field(description="BM25 relevance (higher is better)")
+    claimant: Ref | None = None
+    datePublished: str | None = None
+    article: Ref | None = None
+
+
+class SearchPage(Page):
+    items: list[SearchHit]
+    order: str = Field(
+        default="relevance",
+        description="relevance (BM25), or newest: a search matching over 20,000 documents is "
+        "listed newest indexed first, since ranking them all costs a second at scale",
+    )
+
+
+class Count(Model):
+    key: str
+    name: str | None = None
+    count: int
+
+
+class CountList(Model):
+    context: str = Field(default="/context.jsonld", serialization_alias="@context")
+    by: str
+    total: int = Field(description="How many keys there are (items holds the first `limit`)")
+    items: list[Count]
