@@ -13,6 +13,7 @@ guarantees (README, "How atomic is a write").
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -152,14 +153,21 @@ class GraphStore(ABC):
         index.ensure(self)
         index.begin()
         try:
+            prepared = index.prepare([g.value for g in dropped], documents(added))
+        except Exception:
+            with contextlib.suppress(Exception):
+                index.apply([], [])  # the store is untouched: the index is as true as before
+            raise
+        try:
             self.update(request)
         except Exception:
+            index.abandon(prepared)
             if self.failed_update_applies_nothing:
                 index.apply([], [])  # nothing changed: the index is as true as before
             else:
                 index.trusted = False  # rebuilt when next used
             raise
-        index.apply([g.value for g in dropped], documents(added))
+        index.commit(prepared)
 
     # -- writing, the same on every backend ----------------------------------------------
 

@@ -22,6 +22,7 @@ so none of its words are indexed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import re
 import sqlite3
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode, Quad, QuerySolutions
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, StoreError, explain_refused_write
 from kg.vocab import CG, NIF, PROV, RDF, SCHEMA
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ __all__ = [
 
 Kind = Literal["claim", "article", "entity", "factcheck"]
 KINDS: tuple[Kind, ...] = ("claim", "article", "entity", "factcheck")
-LAYOUT = 2  # bumped when the tables change: an index of another layout is rebuilt
+LAYOUT = 3  # bumped when the tables change: an index of another layout is rebuilt
 MAX_QUERY = 1000
 ENTITY_CLASSES = {
     SCHEMA.Person.value: "person",
@@ -336,7 +337,8 @@ CREATE INDEX names_folded ON names (folded);
 CREATE TABLE figures (doc INTEGER NOT NULL, counted TEXT NOT NULL);
 CREATE INDEX figures_doc ON figures (doc);
 CREATE VIRTUAL TABLE text USING fts5 (
-  title, body, kind, tokenize = 'unicode61 remove_diacritics 2', detail = 'full'
+  title, body, kind, tokenize = 'unicode61 remove_diacritics 2', detail = 'full',
+  prefix = '2 3 4'
 );
 """
 # A search that matches more documents than this is listed newest indexed first instead of
@@ -431,6 +433,12 @@ class TextIndex:
         """Build the index from the store anew; returns the documents indexed.
 
         Written under the `building` mark, so an interrupted rebuild is done again."""
+        try:
+            return self._rebuild(store, progress)
+        except sqlite3.Error as exc:
+            raise self._failed(exc)  # noqa: B904 - its cause is set there
+
+    def _rebuild(self, store: GraphStore, progress: Callable[[int, int], None] | None) -> int:
         generation = int(self.state().get("generation", "0")) + 1
         self.close()
         self._epoch += 1
@@ -463,11 +471,16 @@ class TextIndex:
 
     def begin(self) -> None:
         """Mark the index `writing` (durably) before the store is written."""
-        self._set(self._connect(), state="writing")
+        try:
+            self._set(self._connect(), state="writing")
+        except sqlite3.Error as exc:
+            raise self._failed(exc)  # noqa: B904 - its cause is set there
 
-    def apply(self, dropped: Iterable[str], docs: Sequence[Doc]) -> None:
-        """After the store's write: forget what the dropped graphs held, add `docs`, and mark
-        the index `clean` at the next generation, in one transaction."""
+    def prepare(self, dropped: Iterable[str], docs: Sequence[Doc]) -> sqlite3.Connection:
+        """Before the store's write: forget what the dropped graphs held, add `docs`, and
+        mark the index `clean` at the next generation, in a transaction left open for
+        `commit` once the store has changed. The space the index needs is taken here, so a
+        full disk stops the write before the store changes, not after."""
         conn = self._connect()
         generation = int(self.state().get("generation", "0")) + 1
         try:
@@ -480,11 +493,41 @@ class TextIndex:
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [("state", "clean"), ("generation", str(generation))],
             )
-            conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise StoreError(f"could not update the search index at {self.path}: {exc}") from exc
+            self.abandon(conn)
+            raise self._failed(exc)  # noqa: B904 - its cause is set there
+        return conn
+
+    def commit(self, conn: sqlite3.Connection) -> None:
+        """The store has changed: the prepared changes become the index. Should even this
+        fail, the store's write stands (the index is derived data) and the `writing` mark
+        left on disk has the index rebuilt when next used."""
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            self.abandon(conn)
+            self.trusted = False
+
+    @staticmethod
+    def abandon(conn: sqlite3.Connection) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+    def apply(self, dropped: Iterable[str], docs: Sequence[Doc]) -> None:
+        """`prepare` and `commit` at once: for a change the store already holds."""
+        self.commit(self.prepare(dropped, docs))
+
+    def _failed(self, exc: sqlite3.Error) -> StoreError:
+        """A full disk reads as the store's own does (what happened, what to do); any other
+        SQLite error names the index."""
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            lead = f"could not update the search index at {self.path}"
+            error = StoreError(explain_refused_write(errno.ENOSPC, lead, store=False))
+            error.__cause__ = OSError(errno.ENOSPC, "No space left on device", str(self.path))
+            return error
+        error = StoreError(f"could not update the search index at {self.path}: {exc}")
+        error.__cause__ = exc
+        return error
 
     @property
     def generation(self) -> int:
