@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pyoxigraph import RdfFormat
 
 from api.engine import Engine
-from api.negotiation import GRAPH_FORMATS, Format, choose, content_type
+from api.negotiation import choose
 from api.routes import html as h
 from api.routes.common import (
     CONTEXT_PATH,
@@ -42,18 +42,27 @@ from api.routes.common import (
 )
 from api.routes.models import CONTEXT
 from api.settings import Settings
+from kg.formats import (
+    DUMP_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    TURTLE,
+    Format,
+    by_name,
+    content_type,
+    names,
+)
 from kg.vocab import CG, ORG, OWL, PREFIXES, RDF, RDFS, SCHEMA, WIKIDATA_ENTITY
 
 router = APIRouter(tags=["linked data"])
 
-HTML = Format("html", "text/html", ("application/xhtml+xml",))
 DESCRIBE_FORMATS = (HTML, *GRAPH_FORMATS)
-_FORMAT_NAMES = {"html": HTML, **{f.key: f for f in GRAPH_FORMATS}, "ttl": GRAPH_FORMATS[0]}
+_FORMAT_NAMES = by_name(DESCRIBE_FORMATS)
 FormatParam = Annotated[
     str | None,
     Query(
-        pattern="^(html|turtle|ttl|jsonld|ntriples|rdfxml)$",
-        description="Overrides the Accept header: html, turtle, jsonld, ntriples, rdfxml.",
+        pattern="^(" + "|".join(names(DESCRIBE_FORMATS)) + ")$",
+        description="Overrides the Accept header: " + ", ".join(f.key for f in DESCRIBE_FORMATS),
     ),
 ]
 ENTITY_TYPES = {SCHEMA.Person.value, SCHEMA.Organization.value, SCHEMA.Place.value, CG.Group.value}
@@ -479,11 +488,10 @@ def _ontology_docs() -> str:
 async def ontology(request: Request, format: FormatParam = None) -> Response:
     from kg.resources import ontology_path
 
-    turtle = GRAPH_FORMATS[0]
-    chosen = negotiate(request, format, (HTML, turtle))
-    if chosen is turtle:
+    chosen = negotiate(request, format, (HTML, TURTLE))
+    if chosen is TURTLE:
         body = await asyncio.to_thread(ontology_path().read_bytes)
-        return Response(body, headers={"content-type": content_type(turtle), "vary": "Accept"})
+        return Response(body, headers={"content-type": content_type(TURTLE), "vary": "Accept"})
     page = await asyncio.to_thread(_ontology_docs)
     return HTMLResponse(page, headers={"vary": "Accept"})
 
@@ -514,7 +522,7 @@ async def void(request: Request, engine: EngineDep) -> Response:
     n = {k: int(v.value) for k, v in (counts[0] if counts else {}).items()}
     origin = str(request.base_url).rstrip("/")
     base = base_iri(engine)
-    dumps = ", ".join(f"<{origin}/export?format={f}>" for f in EXPORT_FORMATS)
+    dumps = ", ".join(f"<{origin}/export?format={f.key}>" for f in DUMP_FORMATS)
     body = VOID.format(
         origin=origin,
         base=base,
@@ -563,24 +571,10 @@ The graph records that someone said something in some article, never that it is 
 
 # -- export ------------------------------------------------------------------------------
 
-EXPORT_FORMATS: dict[str, tuple[RdfFormat, str]] = {
-    "nquads": (RdfFormat.N_QUADS, "application/n-quads"),
-    "trig": (RdfFormat.TRIG, "application/trig"),
-    "turtle": (RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
-    "xml": (RdfFormat.RDF_XML, "application/rdf+xml"),
-}
-_EXT = {
-    "nquads": "nq",
-    "trig": "trig",
-    "turtle": "ttl",
-    "ntriples": "nt",
-    "jsonld": "jsonld",
-    "xml": "rdf",
-}
+# The API has always called RDF/XML `xml` here (and `rdfxml` in `?format=` of a resource).
+EXPORT_FORMATS = by_name(DUMP_FORMATS)
 ExportFormat = Annotated[
-    str, Query(pattern="^(nquads|trig|turtle|ntriples|jsonld|xml)$", description="Dump format.")
+    str, Query(pattern="^(" + "|".join(EXPORT_FORMATS) + ")$", description="Dump format.")
 ]
 
 
@@ -643,10 +637,11 @@ def _dump_checkpoint(engine: Engine, where: Path, fmt: RdfFormat, sink: _ChunkSi
     "/export",
     summary="A dump of the whole store, streamed from a checkpoint",
     response_class=StreamingResponse,
-    responses={200: {"content": {m: {} for _, m in EXPORT_FORMATS.values()}}},
+    responses={200: {"content": {f.media_type: {} for f in DUMP_FORMATS}}},
 )
 async def export(engine: EngineDep, format: ExportFormat = "nquads") -> StreamingResponse:
-    rdf_format, media = EXPORT_FORMATS[format]
+    chosen = EXPORT_FORMATS[format]
+    rdf_format, media = chosen.rdf, chosen.media_type
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=16)
     sink = _ChunkSink(chunks)
     scratch = None if engine.remote else engine.settings.store.parent
@@ -684,5 +679,5 @@ async def export(engine: EngineDep, format: ExportFormat = "nquads") -> Streamin
     return StreamingResponse(
         stream(),
         media_type=media + charset,
-        headers={"content-disposition": f'attachment; filename="claimgraph.{_EXT[format]}"'},
+        headers={"content-disposition": f'attachment; filename="claimgraph.{chosen.extension}"'},
     )
