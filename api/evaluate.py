@@ -30,6 +30,7 @@ from pyoxigraph import (
 )
 
 from kg.formats import rdf_format, results_format
+from kg.vocab import SPARQL_RESULTS_XML
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -151,7 +152,7 @@ def _empty_head(count: int, job: QueryJob) -> Answer:
         body = '{"head":{"vars":[]},"results":{"bindings":[' + ",".join(["{}"] * count) + "]}}"
     elif fmt == "xml":
         body = (
-            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f'<?xml version="1.0"?><sparql xmlns="{SPARQL_RESULTS_XML}">'
             "<head></head><results>" + "<result></result>" * count + "</results></sparql>"
         )
     else:

@@ -22,7 +22,7 @@ from api.workers import QueryTimeout, WorkerLost
 from kg.errors import QueryError, RefusedQuery
 from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, TURTLE, Format, content_type
 from kg.query import QueryForm, check_query, is_update, names_dataset
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, turtle_prefixes
 
 router = APIRouter(tags=["sparql"])
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -148,11 +148,9 @@ def service_description(request: Request) -> Response:
     return Response(body, headers={"content-type": content_type(fmt), "vary": "Accept"})
 
 
-SERVICE_DESCRIPTION = """\
-@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix formats: <http://www.w3.org/ns/formats/> .
-@prefix ent: <http://www.w3.org/ns/entailment/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+SERVICE_DESCRIPTION = (
+    turtle_prefixes("sd", "formats", "ent", "rdfs")
+    + """\
 
 [] a sd:Service ;
     rdfs:label "claimgraph SPARQL endpoint (read-only)" ;
@@ -166,6 +164,7 @@ the request, the default graph is the union of all graphs." ;
         formats:SPARQL_Results_CSV, formats:SPARQL_Results_TSV,
         formats:Turtle, formats:N-Triples, formats:JSON-LD, formats:RDF_XML .
 """
+)
 
 
 def _negotiate(request: Request, offered: tuple[Format, ...], what: str) -> Format:

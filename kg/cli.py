@@ -790,18 +790,13 @@ def factcheck_export(
             if format is FactcheckExport.claimskg:
                 from pyoxigraph import RdfFormat, serialize
 
-                from kg.vocab import PREFIXES
+                from kg.factcheck.export import CLAIMSKG_PREFIXES
 
                 data = (
                     serialize(
                         claimskg_triples(store),
                         format=RdfFormat.TURTLE,
-                        prefixes={
-                            "schema": "http://schema.org/",
-                            "nif": PREFIXES["nif"],
-                            "itsrdf": "https://www.w3.org/2005/11/its/rdf#",
-                            "xsd": PREFIXES["xsd"],
-                        },
+                        prefixes=CLAIMSKG_PREFIXES,
                     )
                     or b""
                 )

@@ -52,7 +52,20 @@ from kg.formats import (
     content_type,
     names,
 )
-from kg.vocab import CG, ORG, OWL, PREFIXES, RDF, RDFS, SCHEMA, WIKIDATA_ENTITY
+from kg.vocab import (
+    CG,
+    NIF,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SEM,
+    WIKIDATA_ENTITY,
+    turtle_prefixes,
+)
 
 router = APIRouter(tags=["linked data"])
 
@@ -203,7 +216,7 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
   OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
 }} ORDER BY ?label LIMIT {PAGE_ROWS}""",
         ),
-        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; <{PROV_ATTR}> {s} .")),
+        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {PROV.wasAttributedTo} {s} .")),
         select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {SCHEMA.mentions} {s} .")),
     )
     names = _all(triples, SCHEMA.name.value)
@@ -242,13 +255,12 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
 
 _ALT = SCHEMA.alternateName.value
 RDF_TYPE_CLAIM = f"a {SCHEMA.Claim}"
-PROV_ATTR = "http://www.w3.org/ns/prov#wasAttributedTo"
 
 
 def _claims_query(pattern: str) -> str:
     return f"""SELECT ?c ?text ?cue ?who ?whoName ?a ?url ?date WHERE {{
   {pattern}
-  ?c {SCHEMA.text} ?text ; {CG.cue} ?cue ; <{PROV_ATTR}> ?who ; {SCHEMA.appearance} ?a .
+  ?c {SCHEMA.text} ?text ; {CG.cue} ?cue ; {PROV.wasAttributedTo} ?who ; {SCHEMA.appearance} ?a .
   OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
   OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
 }} ORDER BY DESC(?date) ?c LIMIT {PAGE_ROWS}"""
@@ -280,9 +292,10 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
             engine,
             f"""SELECT ?a ?string ?begin ?end ?url ?headline ?date ?who ?whoName ?typeLabel
        ?certainty ?polarity ?tense ?medium ?mediumName ?cueText ?confidence WHERE {{
-  {s} {SCHEMA.appearance} ?a ; <{PROV_ATTR}> ?who ; {CG.contentSpan} ?span ; {CG.cue} ?cueText .
-  ?span {_NIF}beginIndex> ?begin ; {_NIF}endIndex> ?end .
-  ?a {_NIF}isString> ?string .
+  {s} {SCHEMA.appearance} ?a ; {PROV.wasAttributedTo} ?who ; {CG.contentSpan} ?span ;
+     {CG.cue} ?cueText .
+  ?span {NIF.beginIndex} ?begin ; {NIF.endIndex} ?end .
+  ?a {NIF.isString} ?string .
   OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.headline} ?headline }}
   OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
   OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
@@ -299,9 +312,9 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
        AS ?types) (SAMPLE(?l) AS ?label) (SAMPLE(?actorName) AS ?actor)
        (SAMPLE(?placeName) AS ?place) (SAMPLE(?ts) AS ?when) WHERE {{
   GRAPH {s} {{ ?e a ?type . OPTIONAL {{ ?e {RDFS.label} ?l }}
-    OPTIONAL {{ ?e {_SEM}hasTimeStamp> ?ts }} }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {_SEM}hasActor> ?actor_ }} ?actor_ {SCHEMA.name} ?actorName }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {_SEM}hasPlace> ?place_ }} ?place_ {SCHEMA.name} ?placeName }}
+    OPTIONAL {{ ?e {SEM.hasTimeStamp} ?ts }} }}
+  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasActor} ?actor_ }} ?actor_ {SCHEMA.name} ?actorName }}
+  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasPlace} ?place_ }} ?place_ {SCHEMA.name} ?placeName }}
 }} GROUP BY ?e ORDER BY ?e LIMIT {PAGE_ROWS}""",
         ),
         select(
@@ -391,11 +404,6 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
     return h.page(title, body, iri=subject, alternates=_alternates(engine, subject))
 
 
-_NIF = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-_SEM = "<http://semanticweb.cs.vu.nl/2009/11/sem/"
-_SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
-
-
 def quantities_of(claim: str) -> str:
     return f"""SELECT ?q ?surface ?value ?qualifier ?counted WHERE {{
   {claim} {CG.mentionsQuantity} ?q . ?q {CG.surfaceText} ?surface ; {SCHEMA.value} ?value .
@@ -436,7 +444,7 @@ async def article_page(engine: Engine, subject: str, triples: list[Row]) -> str:
         "<h2>Claims</h2>",
         _claims_table(engine, claims),
         "<h2>Text</h2>",
-        f'<div class="article">{h.esc(_first(triples, _NIF[1:] + "isString") or "")}</div>',
+        f'<div class="article">{h.esc(_first(triples, NIF.isString.value) or "")}</div>',
         _formats(engine, subject),
     ]
     return h.page(str(title), body, iri=subject, alternates=_alternates(engine, subject))
@@ -528,6 +536,8 @@ async def void(request: Request, engine: EngineDep) -> Response:
         base=base,
         uri_space=h.esc(base).replace('"', r"\""),
         dumps=dumps,
+        prov=PROV.iri,
+        org=ORG.iri,
         **{
             k: n.get(k, 0)
             for k in ("triples", "graphs", "entities", "claims", "articles", "reviews")
@@ -536,13 +546,9 @@ async def void(request: Request, engine: EngineDep) -> Response:
     return Response(body.encode(), headers={"content-type": "text/turtle; charset=utf-8"})
 
 
-VOID = """\
-@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <http://schema.org/> .
-@prefix cg: <https://w3id.org/claimgraph/ns#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+VOID = (
+    turtle_prefixes("void", "dcat", "dcterms", "schema", "cg", "xsd")
+    + """\
 
 <{origin}/.well-known/void#dataset> a void:Dataset, dcat:Dataset ;
     dcterms:title "claimgraph" ;
@@ -551,7 +557,7 @@ The graph records that someone said something in some article, never that it is 
     void:uriSpace "{uri_space}" ;
     void:sparqlEndpoint <{origin}/sparql> ;
     void:dataDump {dumps} ;
-    void:vocabulary schema:, cg:, <http://www.w3.org/ns/prov#>, <http://www.w3.org/ns/org#> ;
+    void:vocabulary schema:, cg:, <{prov}>, <{org}> ;
     void:triples {triples} ;
     void:entities {entities} ;
     void:classPartition
@@ -567,6 +573,7 @@ The graph records that someone said something in some article, never that it is 
           dcat:mediaType "application/trig" ] ;
     void:rootResource <{base}> .
 """
+)
 
 
 # -- export ------------------------------------------------------------------------------
