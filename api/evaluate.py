@@ -1,8 +1,8 @@
 """Evaluate one query and serialise its whole result to bytes: what a query worker does.
 
 This module runs inside the worker processes, so it imports pyoxigraph and, of `kg`, only the
-format table `kg.formats` (pyoxigraph and the standard library; `kg`'s own names load
-lazily): pyshacl and rdflib would slow every worker start.
+format table `kg.formats` and the vocabulary `kg.vocab` (each pyoxigraph and the standard
+library; `kg`'s own names load lazily): pyshacl and rdflib would slow every worker start.
 
 The row cap is enforced while iterating: a result with more rows than the cap is an error,
 never a silently shortened answer. Because the body is complete before the worker answers,
