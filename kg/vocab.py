@@ -13,6 +13,8 @@ the query workers may use it.
 
 from __future__ import annotations
 
+import inspect
+
 from pyoxigraph import NamedNode
 
 
@@ -35,7 +37,7 @@ class Vocabulary:
             name
             for cls in type(self).__mro__
             if cls is not Vocabulary and issubclass(cls, Vocabulary)
-            for name in vars(cls).get("__annotations__", {})
+            for name in inspect.get_annotations(cls)
         ]
         self.terms = frozenset(declared)
         for name in declared:
