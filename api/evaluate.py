@@ -1,7 +1,8 @@
 """Evaluate one query and serialise its whole result to bytes: what a query worker does.
 
-This module runs inside the worker processes, so it imports pyoxigraph and nothing of `kg`
-(whose package import pulls in pyshacl and rdflib and would slow every worker start).
+This module runs inside the worker processes, so it imports pyoxigraph and, of `kg`, only the
+format table `kg.formats` and the vocabulary `kg.vocab` (each pyoxigraph and the standard
+library; `kg`'s own names load lazily): pyshacl and rdflib would slow every worker start.
 
 The row cap is enforced while iterating: a result with more rows than the cap is an error,
 never a silently shortened answer. Because the body is complete before the worker answers,
@@ -22,27 +23,16 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
-    RdfFormat,
     Store,
     Triple,
     parse_query_results,
     serialize,
 )
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+from kg.formats import rdf_format, results_format
+from kg.vocab import SPARQL_RESULTS_XML
 
-TABULAR: dict[str, QueryResultsFormat] = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
 
 @dataclass(frozen=True)
@@ -97,7 +87,7 @@ def answer(result: QueryResult | list[Triple], job: QueryJob) -> Answer:
     """
     if isinstance(result, QueryBoolean):
         out = io.BytesIO()
-        result.serialize(out, TABULAR[job.tabular_format])
+        result.serialize(out, results_format(job.tabular_format))
         return Answer("ok", out.getvalue(), job.tabular_format)
     if isinstance(result, QuerySolutions):
         return _solutions(result, job)
@@ -107,7 +97,7 @@ def answer(result: QueryResult | list[Triple], job: QueryJob) -> Answer:
         if len(triples) > job.row_cap:
             return _too_many(job.row_cap, "triples")
     out = io.BytesIO()
-    serialize(triples, out, GRAPH[job.graph_format], prefixes=job.prefixes or None)
+    serialize(triples, out, rdf_format(job.graph_format), prefixes=job.prefixes or None)
     return Answer("ok", out.getvalue(), job.graph_format)
 
 
@@ -152,7 +142,7 @@ def _solutions(result: QuerySolutions, job: QueryJob) -> Answer:
     rows = parse_query_results(tsv.getvalue().encode("utf-8"), QueryResultsFormat.TSV)
     out = io.BytesIO()
     assert isinstance(rows, QuerySolutions)
-    rows.serialize(out, TABULAR[job.tabular_format])
+    rows.serialize(out, results_format(job.tabular_format))
     return Answer("ok", out.getvalue(), job.tabular_format)
 
 
@@ -162,7 +152,7 @@ def _empty_head(count: int, job: QueryJob) -> Answer:
         body = '{"head":{"vars":[]},"results":{"bindings":[' + ",".join(["{}"] * count) + "]}}"
     elif fmt == "xml":
         body = (
-            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f'<?xml version="1.0"?><sparql xmlns="{SPARQL_RESULTS_XML}">'
             "<head></head><results>" + "<result></result>" * count + "</results></sparql>"
         )
     else:

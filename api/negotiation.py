@@ -9,31 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Format:
-    key: str  # the name api.evaluate knows it by
-    media_type: str  # what the response's Content-Type says
-    aliases: tuple[str, ...] = ()  # further media types that select it
-
-
-TABULAR_FORMATS = (
-    Format("json", "application/sparql-results+json", ("application/json",)),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    Format("csv", "text/csv"),
-    Format("tsv", "text/tab-separated-values"),
-)
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle",)),
-    Format("ntriples", "application/n-triples", ("text/plain",)),
-    Format("jsonld", "application/ld+json", ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
-)
-TEXTUAL = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
-
-
-def content_type(fmt: Format) -> str:
-    return fmt.media_type + ("; charset=utf-8" if fmt.media_type in TEXTUAL else "")
+from kg.formats import Format
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from api.engine import Engine, get_engine
 from api.evaluate import QueryJob
-from api.negotiation import GRAPH_FORMATS, TABULAR_FORMATS, Format, choose, content_type
+from api.negotiation import choose
 from api.workers import QueryTimeout, WorkerLost
 from kg.errors import QueryError, RefusedQuery
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, TURTLE, Format, content_type
 from kg.query import QueryForm, check_query, is_update, names_dataset
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, turtle_prefixes
 
 router = APIRouter(tags=["sparql"])
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -93,11 +94,11 @@ async def answer(
 ) -> Response:
     """Screen, negotiate, evaluate in a worker, and map the worker's answer to a response."""
     form = screen(sparql)
-    offered = TABULAR_FORMATS if form in (QueryForm.SELECT, QueryForm.ASK) else GRAPH_FORMATS
+    offered = RESULT_FORMATS if form in (QueryForm.SELECT, QueryForm.ASK) else GRAPH_FORMATS
     fmt = _negotiate(request, offered, f"{form.value} results")
     job = QueryJob(
         sparql,
-        tabular_format=fmt.key if offered is TABULAR_FORMATS else "json",
+        tabular_format=fmt.key if offered is RESULT_FORMATS else "json",
         graph_format=fmt.key if offered is GRAPH_FORMATS else "turtle",
         default_graphs=_iris(defaults, "default-graph-uri") if defaults else None,
         named_graphs=_iris(named, "named-graph-uri") if named else None,
@@ -139,24 +140,17 @@ def service_description(request: Request) -> Response:
     """SPARQL 1.1 Service Description of this endpoint, in the RDF format asked for."""
     fmt = _negotiate(request, GRAPH_FORMATS, "the service description")
     turtle = SERVICE_DESCRIPTION.format(endpoint=_endpoint(request))
-    if fmt.key == "turtle":
+    if fmt is TURTLE:
         body = turtle.encode("utf-8")
     else:
-        rdf_format = {
-            "ntriples": RdfFormat.N_TRIPLES,
-            "jsonld": RdfFormat.JSON_LD,
-            "rdfxml": RdfFormat.RDF_XML,
-        }[fmt.key]
         triples = [q.triple for q in parse(turtle.encode("utf-8"), RdfFormat.TURTLE)]
-        body = serialize(triples, format=rdf_format) or b""
+        body = serialize(triples, format=fmt.rdf) or b""
     return Response(body, headers={"content-type": content_type(fmt), "vary": "Accept"})
 
 
-SERVICE_DESCRIPTION = """\
-@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix formats: <http://www.w3.org/ns/formats/> .
-@prefix ent: <http://www.w3.org/ns/entailment/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+SERVICE_DESCRIPTION = (
+    turtle_prefixes("sd", "formats", "ent", "rdfs")
+    + """\
 
 [] a sd:Service ;
     rdfs:label "claimgraph SPARQL endpoint (read-only)" ;
@@ -170,6 +164,7 @@ the request, the default graph is the union of all graphs." ;
         formats:SPARQL_Results_CSV, formats:SPARQL_Results_TSV,
         formats:Turtle, formats:N-Triples, formats:JSON-LD, formats:RDF_XML .
 """
+)
 
 
 def _negotiate(request: Request, offered: tuple[Format, ...], what: str) -> Format:

@@ -22,6 +22,7 @@ import typer
 from kg import __version__
 from kg.defaults import DEFAULT_BASE_IRI, default_store_path
 from kg.errors import ClaimgraphError, ExtractionStepError, InputError, QueryError
+from kg.formats import DUMP_FORMATS, names, query_output_names, rdf_format
 
 if TYPE_CHECKING:
     from pyoxigraph import RdfFormat
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
     from kg.graphstore import GraphStore, StoreConfig
     from kg.remote import Endpoints
     from kg.report import ArticleMeta, Extraction
+
+if TYPE_CHECKING:
+    OutFormat = str
+    ExportFormat = str
+else:
+    # Typer offers an Enum's values as choices; the names come from the one format table.
+    OutFormat = StrEnum("OutFormat", {n: n for n in query_output_names()})
+    ExportFormat = StrEnum("ExportFormat", {n: n for n in names(DUMP_FORMATS)})
+QUERY_DEFAULT = OutFormat("table")
+EXPORT_DEFAULT = ExportFormat("nquads")
 
 # Each command imports what it uses when it runs: `--help` and the light commands start in a
 # fraction of a second, where importing everything (SHACL, the store, spaCy) took seconds.
@@ -473,26 +484,13 @@ def _bulk(source: Path, workers: int, batch: int) -> None:
     )
 
 
-class OutFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    xml = "xml"
-    turtle = "turtle"
-    ntriples = "ntriples"
-    jsonld = "jsonld"
-
-
 @app.command()
 def query(
     sparql: Annotated[
         str | None, typer.Argument(help="The query text; or use --file, or - for stdin.")
     ] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query here.")] = None,
-    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = (
-        OutFormat.table
-    ),
+    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = QUERY_DEFAULT,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all graphs of the store.
 
@@ -507,7 +505,7 @@ def query(
         with open_store(read_only=True) as store:
             _, result = run_query(store, text)
             out = sys.stdout.buffer
-            write_result(result, format.value, out)
+            write_result(result, format, out)
             out.flush()
 
     guarded(run)
@@ -529,20 +527,9 @@ def _query_text(sparql: str | None, file: Path | None) -> str:
     return sparql
 
 
-class ExportFormat(StrEnum):
-    turtle = "turtle"
-    ntriples = "ntriples"
-    nquads = "nquads"
-    trig = "trig"
-    jsonld = "jsonld"
-    xml = "xml"
-
-
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="RDF format.")] = (
-        ExportFormat.nquads
-    ),
+    format: Annotated[ExportFormat, typer.Option("--format", help="RDF format.")] = EXPORT_DEFAULT,
     article: Annotated[
         str | None,
         typer.Option("--article", help="Only this article: its URL, IRI or text file."),
@@ -555,10 +542,9 @@ def export(
     def run() -> None:
         from pyoxigraph import NamedNode
 
-        from kg.query import GRAPH_FORMATS
         from kg.vocab import PREFIXES
 
-        fmt = GRAPH_FORMATS[format.value]
+        fmt = rdf_format(format)
         with open_store(read_only=True) as store:
             sink = output.open("wb") if output else sys.stdout.buffer
             try:
@@ -907,18 +893,13 @@ def factcheck_export(
             if format is FactcheckExport.claimskg:
                 from pyoxigraph import RdfFormat, serialize
 
-                from kg.vocab import PREFIXES
+                from kg.factcheck.export import CLAIMSKG_PREFIXES
 
                 data = (
                     serialize(
                         claimskg_triples(store),
                         format=RdfFormat.TURTLE,
-                        prefixes={
-                            "schema": "http://schema.org/",
-                            "nif": PREFIXES["nif"],
-                            "itsrdf": "https://www.w3.org/2005/11/its/rdf#",
-                            "xsd": PREFIXES["xsd"],
-                        },
+                        prefixes=CLAIMSKG_PREFIXES,
                     )
                     or b""
                 )

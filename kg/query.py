@@ -18,13 +18,13 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
-    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
     RdfFormat,
 )
 
 from kg.errors import QueryError, RefusedQuery
+from kg.formats import DUMP_FORMATS, RESULT_FORMATS, by_name
 from kg.graphstore import GraphStore, QueryResult, Triples
 from kg.vocab import PREFIXES, sparql_prefixes
 
@@ -180,38 +180,26 @@ def run_query(store: GraphStore, sparql: str) -> tuple[QueryForm, QueryResult]:
     return form, store.query(with_prefixes(sparql), union=not names_dataset(sparql))
 
 
-TABULAR_FORMATS = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-    "jsonld": RdfFormat.JSON_LD,
-    "xml": RdfFormat.RDF_XML,
-}
+RDF_NAMES = by_name(DUMP_FORMATS)
+RESULT_NAMES = by_name(RESULT_FORMATS)
 
 
 def write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
     """Serialise a result; `table` is for people, the rest are the standard formats."""
     if isinstance(result, QueryTriples | Triples):
-        if fmt in ("table", "turtle"):
+        if fmt == "table":
             result.serialize(out, RdfFormat.TURTLE)
-        elif fmt in GRAPH_FORMATS:
-            result.serialize(out, GRAPH_FORMATS[fmt])
+        elif fmt in RDF_NAMES:
+            result.serialize(out, RDF_NAMES[fmt].rdf)
         else:
             raise QueryError(f"a graph result cannot be written as {fmt}: use turtle, jsonld …")
         return
     if fmt == "table":
         out.write(render_table(result).encode("utf-8"))
         return
-    if fmt not in TABULAR_FORMATS:
+    if fmt not in RESULT_NAMES:
         raise QueryError(f"a SELECT or ASK result cannot be written as {fmt}: use json, csv …")
-    result.serialize(out, TABULAR_FORMATS[fmt])
+    result.serialize(out, RESULT_NAMES[fmt].results)
 
 
 def render_table(result: QuerySolutions | QueryBoolean) -> str:

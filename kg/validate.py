@@ -37,13 +37,13 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from kg.errors import ClaimgraphError, ValidationFailed
 from kg.resources import shapes_paths
-from kg.vocab import CG, NIF, SCHEMA
+from kg.vocab import CG, NIF, SCHEMA, XSD
 
 _NIF_ANCHOR = rdflib.URIRef(NIF.anchorOf.value)
 _SCHEMA_TEXT = rdflib.URIRef(SCHEMA.text.value)
 _SCHEMA_NAME = rdflib.URIRef(SCHEMA.name.value)
 _SURFACE = rdflib.URIRef(CG.surfaceText.value)
-_XSD_STRING = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#string")
+_XSD_STRING = rdflib.URIRef(XSD.string.value)
 _THIS = Variable("this")
 
 

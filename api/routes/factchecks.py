@@ -35,12 +35,12 @@ from kg.factcheck.links import build_matcher, default_cache
 from kg.factcheck.matching import Matcher
 from kg.factcheck.rdf import review_iri
 from kg.graphstore import GraphStore
-from kg.vocab import CG, SCHEMA
+from kg.vocab import CG, SCHEMA, SCHEMA_CONTEXT
 
 router = APIRouter(tags=["fact-checks"])
 
 EXAMPLE = {
-    "@context": "https://schema.org",
+    "@context": SCHEMA_CONTEXT,
     "@type": "ClaimReview",
     "url": "https://factcheck.example.org/2026/06/troops",
     "claimReviewed": "4,000 National Guard troops were sent to Los Angeles.",

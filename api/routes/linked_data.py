@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pyoxigraph import RdfFormat
 
 from api.engine import Engine
-from api.negotiation import GRAPH_FORMATS, Format, choose, content_type
+from api.negotiation import choose
 from api.routes import html as h
 from api.routes.common import (
     CONTEXT_PATH,
@@ -42,18 +42,40 @@ from api.routes.common import (
 )
 from api.routes.models import CONTEXT
 from api.settings import Settings
-from kg.vocab import CG, ORG, OWL, PREFIXES, RDF, RDFS, SCHEMA, WIKIDATA_ENTITY
+from kg.formats import (
+    DUMP_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    TURTLE,
+    Format,
+    by_name,
+    content_type,
+    names,
+)
+from kg.vocab import (
+    CG,
+    NIF,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SEM,
+    WIKIDATA_ENTITY,
+    turtle_prefixes,
+)
 
 router = APIRouter(tags=["linked data"])
 
-HTML = Format("html", "text/html", ("application/xhtml+xml",))
 DESCRIBE_FORMATS = (HTML, *GRAPH_FORMATS)
-_FORMAT_NAMES = {"html": HTML, **{f.key: f for f in GRAPH_FORMATS}, "ttl": GRAPH_FORMATS[0]}
+_FORMAT_NAMES = by_name(DESCRIBE_FORMATS)
 FormatParam = Annotated[
     str | None,
     Query(
-        pattern="^(html|turtle|ttl|jsonld|ntriples|rdfxml)$",
-        description="Overrides the Accept header: html, turtle, jsonld, ntriples, rdfxml.",
+        pattern="^(" + "|".join(names(DESCRIBE_FORMATS)) + ")$",
+        description="Overrides the Accept header: " + ", ".join(f.key for f in DESCRIBE_FORMATS),
     ),
 ]
 ENTITY_TYPES = {SCHEMA.Person.value, SCHEMA.Organization.value, SCHEMA.Place.value, CG.Group.value}
@@ -194,7 +216,7 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
   OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
 }} ORDER BY ?label LIMIT {PAGE_ROWS}""",
         ),
-        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; <{PROV_ATTR}> {s} .")),
+        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {PROV.wasAttributedTo} {s} .")),
         select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {SCHEMA.mentions} {s} .")),
     )
     names = _all(triples, SCHEMA.name.value)
@@ -233,13 +255,12 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
 
 _ALT = SCHEMA.alternateName.value
 RDF_TYPE_CLAIM = f"a {SCHEMA.Claim}"
-PROV_ATTR = "http://www.w3.org/ns/prov#wasAttributedTo"
 
 
 def _claims_query(pattern: str) -> str:
     return f"""SELECT ?c ?text ?cue ?who ?whoName ?a ?url ?date WHERE {{
   {pattern}
-  ?c {SCHEMA.text} ?text ; {CG.cue} ?cue ; <{PROV_ATTR}> ?who ; {SCHEMA.appearance} ?a .
+  ?c {SCHEMA.text} ?text ; {CG.cue} ?cue ; {PROV.wasAttributedTo} ?who ; {SCHEMA.appearance} ?a .
   OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
   OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
 }} ORDER BY DESC(?date) ?c LIMIT {PAGE_ROWS}"""
@@ -271,9 +292,10 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
             engine,
             f"""SELECT ?a ?string ?begin ?end ?url ?headline ?date ?who ?whoName ?typeLabel
        ?certainty ?polarity ?tense ?medium ?mediumName ?cueText ?confidence WHERE {{
-  {s} {SCHEMA.appearance} ?a ; <{PROV_ATTR}> ?who ; {CG.contentSpan} ?span ; {CG.cue} ?cueText .
-  ?span {_NIF}beginIndex> ?begin ; {_NIF}endIndex> ?end .
-  ?a {_NIF}isString> ?string .
+  {s} {SCHEMA.appearance} ?a ; {PROV.wasAttributedTo} ?who ; {CG.contentSpan} ?span ;
+     {CG.cue} ?cueText .
+  ?span {NIF.beginIndex} ?begin ; {NIF.endIndex} ?end .
+  ?a {NIF.isString} ?string .
   OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.headline} ?headline }}
   OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
   OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
@@ -290,9 +312,9 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
        AS ?types) (SAMPLE(?l) AS ?label) (SAMPLE(?actorName) AS ?actor)
        (SAMPLE(?placeName) AS ?place) (SAMPLE(?ts) AS ?when) WHERE {{
   GRAPH {s} {{ ?e a ?type . OPTIONAL {{ ?e {RDFS.label} ?l }}
-    OPTIONAL {{ ?e {_SEM}hasTimeStamp> ?ts }} }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {_SEM}hasActor> ?actor_ }} ?actor_ {SCHEMA.name} ?actorName }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {_SEM}hasPlace> ?place_ }} ?place_ {SCHEMA.name} ?placeName }}
+    OPTIONAL {{ ?e {SEM.hasTimeStamp} ?ts }} }}
+  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasActor} ?actor_ }} ?actor_ {SCHEMA.name} ?actorName }}
+  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasPlace} ?place_ }} ?place_ {SCHEMA.name} ?placeName }}
 }} GROUP BY ?e ORDER BY ?e LIMIT {PAGE_ROWS}""",
         ),
         select(
@@ -382,11 +404,6 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
     return h.page(title, body, iri=subject, alternates=_alternates(engine, subject))
 
 
-_NIF = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-_SEM = "<http://semanticweb.cs.vu.nl/2009/11/sem/"
-_SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
-
-
 def quantities_of(claim: str) -> str:
     return f"""SELECT ?q ?surface ?value ?qualifier ?counted WHERE {{
   {claim} {CG.mentionsQuantity} ?q . ?q {CG.surfaceText} ?surface ; {SCHEMA.value} ?value .
@@ -427,7 +444,7 @@ async def article_page(engine: Engine, subject: str, triples: list[Row]) -> str:
         "<h2>Claims</h2>",
         _claims_table(engine, claims),
         "<h2>Text</h2>",
-        f'<div class="article">{h.esc(_first(triples, _NIF[1:] + "isString") or "")}</div>',
+        f'<div class="article">{h.esc(_first(triples, NIF.isString.value) or "")}</div>',
         _formats(engine, subject),
     ]
     return h.page(str(title), body, iri=subject, alternates=_alternates(engine, subject))
@@ -479,11 +496,10 @@ def _ontology_docs() -> str:
 async def ontology(request: Request, format: FormatParam = None) -> Response:
     from kg.resources import ontology_path
 
-    turtle = GRAPH_FORMATS[0]
-    chosen = negotiate(request, format, (HTML, turtle))
-    if chosen is turtle:
+    chosen = negotiate(request, format, (HTML, TURTLE))
+    if chosen is TURTLE:
         body = await asyncio.to_thread(ontology_path().read_bytes)
-        return Response(body, headers={"content-type": content_type(turtle), "vary": "Accept"})
+        return Response(body, headers={"content-type": content_type(TURTLE), "vary": "Accept"})
     page = await asyncio.to_thread(_ontology_docs)
     return HTMLResponse(page, headers={"vary": "Accept"})
 
@@ -514,12 +530,14 @@ async def void(request: Request, engine: EngineDep) -> Response:
     n = {k: int(v.value) for k, v in (counts[0] if counts else {}).items()}
     origin = str(request.base_url).rstrip("/")
     base = base_iri(engine)
-    dumps = ", ".join(f"<{origin}/export?format={f}>" for f in EXPORT_FORMATS)
+    dumps = ", ".join(f"<{origin}/export?format={f.key}>" for f in DUMP_FORMATS)
     body = VOID.format(
         origin=origin,
         base=base,
         uri_space=h.esc(base).replace('"', r"\""),
         dumps=dumps,
+        prov=PROV.iri,
+        org=ORG.iri,
         **{
             k: n.get(k, 0)
             for k in ("triples", "graphs", "entities", "claims", "articles", "reviews")
@@ -528,13 +546,9 @@ async def void(request: Request, engine: EngineDep) -> Response:
     return Response(body.encode(), headers={"content-type": "text/turtle; charset=utf-8"})
 
 
-VOID = """\
-@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <http://schema.org/> .
-@prefix cg: <https://w3id.org/claimgraph/ns#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+VOID = (
+    turtle_prefixes("void", "dcat", "dcterms", "schema", "cg", "xsd")
+    + """\
 
 <{origin}/.well-known/void#dataset> a void:Dataset, dcat:Dataset ;
     dcterms:title "claimgraph" ;
@@ -543,7 +557,7 @@ The graph records that someone said something in some article, never that it is 
     void:uriSpace "{uri_space}" ;
     void:sparqlEndpoint <{origin}/sparql> ;
     void:dataDump {dumps} ;
-    void:vocabulary schema:, cg:, <http://www.w3.org/ns/prov#>, <http://www.w3.org/ns/org#> ;
+    void:vocabulary schema:, cg:, <{prov}>, <{org}> ;
     void:triples {triples} ;
     void:entities {entities} ;
     void:classPartition
@@ -559,28 +573,15 @@ The graph records that someone said something in some article, never that it is 
           dcat:mediaType "application/trig" ] ;
     void:rootResource <{base}> .
 """
+)
 
 
 # -- export ------------------------------------------------------------------------------
 
-EXPORT_FORMATS: dict[str, tuple[RdfFormat, str]] = {
-    "nquads": (RdfFormat.N_QUADS, "application/n-quads"),
-    "trig": (RdfFormat.TRIG, "application/trig"),
-    "turtle": (RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
-    "xml": (RdfFormat.RDF_XML, "application/rdf+xml"),
-}
-_EXT = {
-    "nquads": "nq",
-    "trig": "trig",
-    "turtle": "ttl",
-    "ntriples": "nt",
-    "jsonld": "jsonld",
-    "xml": "rdf",
-}
+# The API has always called RDF/XML `xml` here (and `rdfxml` in `?format=` of a resource).
+EXPORT_FORMATS = by_name(DUMP_FORMATS)
 ExportFormat = Annotated[
-    str, Query(pattern="^(nquads|trig|turtle|ntriples|jsonld|xml)$", description="Dump format.")
+    str, Query(pattern="^(" + "|".join(EXPORT_FORMATS) + ")$", description="Dump format.")
 ]
 
 
@@ -643,10 +644,11 @@ def _dump_checkpoint(engine: Engine, where: Path, fmt: RdfFormat, sink: _ChunkSi
     "/export",
     summary="A dump of the whole store, streamed from a checkpoint",
     response_class=StreamingResponse,
-    responses={200: {"content": {m: {} for _, m in EXPORT_FORMATS.values()}}},
+    responses={200: {"content": {f.media_type: {} for f in DUMP_FORMATS}}},
 )
 async def export(engine: EngineDep, format: ExportFormat = "nquads") -> StreamingResponse:
-    rdf_format, media = EXPORT_FORMATS[format]
+    chosen = EXPORT_FORMATS[format]
+    rdf_format, media = chosen.rdf, chosen.media_type
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=16)
     sink = _ChunkSink(chunks)
     scratch = None if engine.remote else engine.settings.store.parent
@@ -684,5 +686,5 @@ async def export(engine: EngineDep, format: ExportFormat = "nquads") -> Streamin
     return StreamingResponse(
         stream(),
         media_type=media + charset,
-        headers={"content-disposition": f'attachment; filename="claimgraph.{_EXT[format]}"'},
+        headers={"content-disposition": f'attachment; filename="claimgraph.{chosen.extension}"'},
     )

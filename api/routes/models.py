@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, SERVICE_PREFIXES
 
 CONTEXT: dict[str, Any] = {
     **{p: ns for p, ns in PREFIXES.items() if p in ("schema", "prov", "cg", "org", "rdfs", "xsd")},
-    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "hydra": SERVICE_PREFIXES["hydra"],
     "items": {"@id": "hydra:member", "@container": "@set"},
     "next": {"@id": "hydra:next", "@type": "@id"},
     "href": {"@id": "rdfs:seeAlso", "@type": "@id"},

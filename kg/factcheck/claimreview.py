@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.vocab import CLAIMSKG_ORG, SCHEMA, SCHEMA_HTTPS
 
-SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:", "sdo:")
+SCHEMA_PREFIXES = (SCHEMA.iri, SCHEMA_HTTPS, "schema:", "sdo:")
 
 
 class Verdict(StrEnum):
@@ -412,7 +413,6 @@ def reviews_from_html(page: str) -> ReadResult:
 # -------------------------------------------------------------------- ClaimsKG RDF
 
 _RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".rdf": "xml"}
-_CLAIMSKG_ORG = "http://data.gesis.org/claimskg/organization/claimskg"
 
 
 def reviews_from_rdf(data: bytes, fmt: str) -> ReadResult:
@@ -425,7 +425,7 @@ def reviews_from_rdf(data: bytes, fmt: str) -> ReadResult:
     except Exception as exc:  # rdflib raises many unrelated types for bad input
         raise InputError(f"not readable as {fmt} RDF: {exc}") from None
     result = ReadResult()
-    for ns in ("http://schema.org/", "https://schema.org/"):
+    for ns in (SCHEMA.iri, SCHEMA_HTTPS):
         s = rdflib.Namespace(ns)
 
         def one(node: Any, p: rdflib.URIRef, g: rdflib.Dataset = g) -> Any:
@@ -445,7 +445,7 @@ def reviews_from_rdf(data: bytes, fmt: str) -> ReadResult:
                 label = one(r, s.alternateName)
                 by = one(r, s.author)
                 value = one(r, s.ratingValue)
-                if by is not None and str(by) == _CLAIMSKG_ORG:
+                if by is not None and str(by) == CLAIMSKG_ORG.value:
                     if label is not None and str(label).upper() in Verdict.__members__:
                         normalised = Verdict(str(label).upper())
                 else:

@@ -19,11 +19,28 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 
 from kg.factcheck.claimreview import Verdict
 from kg.graphstore import GraphStore
-from kg.vocab import CG, NIF, OWL, PROV, RDF, SCHEMA, XSD
+from kg.vocab import (
+    CG,
+    CLAIMSKG,
+    CLAIMSKG_ITSRDF,
+    CLAIMSKG_ORG,
+    CLAIMSKG_SCHEMA,
+    NIF,
+    OWL,
+    PROV,
+    RDF,
+    SCHEMA,
+    SCHEMA_CONTEXT,
+    XSD,
+)
 
-CLAIMSKG = "http://data.gesis.org/claimskg/"
-CLAIMSKG_ORG = NamedNode(CLAIMSKG + "organization/claimskg")
-CLAIMSKG_ITSRDF = "https://www.w3.org/2005/11/its/rdf#"
+# The prefixes ClaimsKG's own Turtle dumps declare (ITS RDF under https, as it writes it).
+CLAIMSKG_PREFIXES = {
+    "schema": SCHEMA.iri,
+    "nif": NIF.iri,
+    "itsrdf": CLAIMSKG_ITSRDF.iri,
+    "xsd": XSD.iri,
+}
 
 _CLAIMS = f"""
 SELECT ?claim ?text ?who ?name ?kind ?article ?url ?headline ?date ?publisher
@@ -61,7 +78,7 @@ def claims_jsonld(store: GraphStore) -> list[dict[str, Any]]:
         if _v(row["publisher"]):
             article["publisher"] = {"@type": "Organization", "name": _v(row["publisher"])}
         claim: dict[str, Any] = {
-            "@context": "https://schema.org",
+            "@context": SCHEMA_CONTEXT,
             "@type": "Claim",
             "@id": _v(row["claim"]),
             "text": _v(row["text"]),
@@ -81,7 +98,7 @@ def claims_datafeed(store: GraphStore, *, name: str = "claimgraph claims") -> di
         claim.pop("@context")
         items.append({"@type": "DataFeedItem", "item": claim})
     return {
-        "@context": "https://schema.org",
+        "@context": SCHEMA_CONTEXT,
         "@type": "DataFeed",
         "name": name,
         "dateModified": dt.date.today().isoformat(),
@@ -183,7 +200,7 @@ def claimskg_triples(store: GraphStore) -> list[Triple]:
                 f"{CLAIMSKG}creative_work_author/{_uuid_like('author', _v(row['claimant']) or '')}"
             )
             add(work, s.author, person)
-            add(person, RDF.type, NamedNode("http://schema.org/Thing"))
+            add(person, RDF.type, CLAIMSKG_SCHEMA.Thing)
             add(person, s.name, Literal(_v(row["claimant"]) or ""))
         if _v(row["claimDate"]):
             add(work, s.datePublished, Literal(_v(row["claimDate"]) or "", datatype=XSD.date))
@@ -206,7 +223,7 @@ SELECT ?claim ?text ?name ?date ?url ?entity ?entityName ?same WHERE {{
 
 def _our_claims_as_creative_works(store: GraphStore) -> list[Triple]:
     s = SCHEMA
-    its = NamedNode(CLAIMSKG_ITSRDF + "taIdentRef")
+    its = CLAIMSKG_ITSRDF.taIdentRef
     out: list[Triple] = []
     result = store.query(_MENTIONS)
     assert isinstance(result, QuerySolutions)
@@ -220,18 +237,14 @@ def _our_claims_as_creative_works(store: GraphStore) -> list[Triple]:
             f"{CLAIMSKG}creative_work_author/{_uuid_like('author', _v(row['name']) or '')}"
         )
         out.append(Triple(claim, s.author, author))
-        out.append(Triple(author, RDF.type, NamedNode("http://schema.org/Thing")))
+        out.append(Triple(author, RDF.type, CLAIMSKG_SCHEMA.Thing))
         out.append(Triple(author, s.name, Literal(_v(row["name"]) or "")))
         if _v(row["date"]):
             out.append(
                 Triple(claim, s.datePublished, Literal(_v(row["date"]) or "", datatype=XSD.date))
             )
         if _v(row["url"]):
-            out.append(
-                Triple(
-                    claim, NamedNode("http://schema.org/citation"), NamedNode(_v(row["url"]) or "")
-                )
-            )
+            out.append(Triple(claim, CLAIMSKG_SCHEMA.citation, NamedNode(_v(row["url"]) or "")))
         name = _v(row["entityName"])
         if name and name in text:
             begin = text.index(name)

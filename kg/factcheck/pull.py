@@ -34,11 +34,12 @@ from kg.errors import InputError, SourceError
 from kg.factcheck.claimreview import FactCheck, ReadResult, reviews_from_html, reviews_from_json
 from kg.factcheck.fetch import Fetched, Fetcher
 from kg.factcheck.sources import SPARQL_PAGE_ROWS, Source, SourceKind
+from kg.vocab import SCHEMA, SITEMAP
 
 FCT_PAGE_SIZE = 100
 SPARQL_DESCRIBE_CHUNK = 100  # reviews per CONSTRUCT: some 30 triples each, under any cap
-_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_SCHEMA = "http://schema.org/"
+_SITEMAP_NS = "{" + SITEMAP + "}"  # as ElementTree spells a namespaced tag
+_SCHEMA = SCHEMA.iri
 _NOTES = ("synced_at", "failed_at", "error")  # what `sync` notes beside a reader's state
 
 
