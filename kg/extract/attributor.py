@@ -527,6 +527,7 @@ _DASHES = frozenset({"\u2015", "\u2014", "\u2013", "-", "--"})
 _CLOSING = frozenset({"\u201d", '"'})
 _NAME_PARTICLES = frozenset({"de", "del", "la", "van", "von", "bin", "al", "da", "dos", "."})
 _MAX_NAME = 6
+_MAX_LABEL = 3  # words of a transcript's speaker label ("MR. TRUMP")
 
 
 def sign_offs(doc: Doc, ctx: DocContext) -> list[Attribution]:
@@ -596,9 +597,6 @@ def transcript_turns(doc: Doc) -> list[Attribution]:
     return found
 
 
-_MAX_LABEL = 3
-
-
 def _capitals(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters) and text.strip(".").isalpha()
@@ -625,13 +623,9 @@ def _quotation_before(doc: Doc, ctx: DocContext, close: int) -> tuple[int, int] 
     start = _line_start(doc, close)
     if doc[start].text[:1] in _QUOTE_CHARS and start < close:
         return start + 1, close
-    q = ctx.in_quote[close - 1] if close > 0 else 0
-    if not q:
+    if close == 0 or not ctx.in_quote[close - 1]:
         return None
-    start = close - 1
-    while start > 0 and ctx.in_quote[start - 1] == q:
-        start -= 1
-    return start, close
+    return _widen_to_quote(doc, ctx, close - 1, close)
 
 
 def _starts_line(doc: Doc, i: int) -> bool:
