@@ -56,6 +56,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -80,6 +81,13 @@ KINDS = [
     "search",
     "entities",
     "conflicts",
+    # Since the fifth run: the other REST routes whose pages could read a frequent entity's
+    # every claim (the corpus repeats its people and places: thousands of claims each).
+    "claimant",
+    "entity_json",
+    "articles",
+    "quantities",
+    "figures",
 ]
 ABSENT_WORD = "zeppelin"  # in no article: the search that must read every claim text
 # "index" (the text index's upkeep: documents from the quads, the writing mark, SQLite) is
@@ -430,6 +438,16 @@ def plan(sample: dict[str, list[str]], count: int, seed: int = 11) -> list[Reque
             out.append(Request(kind, path, accept="application/json"))
         elif kind == "conflicts":
             out.append(Request(kind, "/conflicts?limit=20", accept="application/json"))
+        elif kind == "claimant":
+            out.append(Request(kind, f"/claims?claimant={quote(name)}&limit=20"))
+        elif kind == "entity_json":
+            out.append(Request(kind, "/entities/" + entity[len(BASE) :]))
+        elif kind == "articles":
+            out.append(Request(kind, f"/articles?limit=20&offset={20 * rng.randrange(50)}"))
+        elif kind == "quantities":
+            out.append(Request(kind, f"/quantities?claimant={quote(name)}&limit=20"))
+        elif kind == "figures":
+            out.append(Request(kind, "/stats/figures", accept="application/json"))
         elif kind == "construct":
             q = f"CONSTRUCT {{ <{claim}> ?p ?o }} WHERE {{ <{claim}> ?p ?o }}"
             out.append(Request(kind, "/sparql", P + q, accept="text/turtle"))

@@ -8,6 +8,7 @@ accepted in its place.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated
@@ -17,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import (
+    PAGE_ROWS,
     EngineDep,
     Limit,
     Offset,
@@ -35,7 +37,6 @@ from api.routes.common import (
     v,
     values_of,
 )
-from api.routes.linked_data import factchecks_of
 from api.routes.paging import (
     After,
     DatedListing,
@@ -119,6 +120,49 @@ def _claim_keys(filters: str) -> Callable[[str], str]:
     return keys
 
 
+def factchecks_of(claim: str) -> str:
+    """The stored cg:ClaimMatch links of a claim, with their reviews."""
+    return f"""SELECT ?m ?r ?url ?reviewed ?verdict ?score ?method WHERE {{
+  ?m a {CG.ClaimMatch} ; {CG.matchedClaim} {claim} ; {CG.matchedReview} ?r .
+  ?r {SCHEMA.url} ?url ; {SCHEMA.claimReviewed} ?reviewed .
+  OPTIONAL {{ ?r {CG.normalizedVerdict} ?v .
+              BIND (UCASE(STRAFTER(STR(?v), "#Verdict")) AS ?verdict) }}
+  OPTIONAL {{ ?m {CG.matchScore} ?score }} OPTIONAL {{ ?m {CG.matchMethod} ?method }}
+}} ORDER BY DESC(?score) LIMIT {PAGE_ROWS}"""
+
+
+async def index_keys(
+    engine: Engine,
+    *,
+    claimants: list[str] | None = None,
+    mentioning: list[str] | None = None,
+    cue: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    after: Key | None = None,
+    offset: int = 0,
+    want: int = 20,
+) -> list[Key]:
+    """Keys (date, claim) of the claims listing from the search index's tables (kg.search),
+    in the listing's order: a page of a frequent claimant's or entity's claims without a
+    sort of all of them. A substring of the text is a filter the index cannot apply: that
+    listing walks the dates in SPARQL instead."""
+    index = await engine.text_index()
+    cursor = (after[0], after[1] or "") if after is not None else None
+    found = await asyncio.to_thread(
+        index.claim_keys,
+        claimants=claimants,
+        mentioning=mentioning,
+        cue=cue,
+        since=since,
+        until=until,
+        after=cursor,
+        offset=offset,
+        limit=want,
+    )
+    return [(d, c) for d, c in found]
+
+
 @router.get(
     "/claims",
     summary="Attributed claims, filtered, newest first (ties by IRI); follow `next` to page",
@@ -170,6 +214,18 @@ async def list_claims(
         shared.append(f"FILTER (CONTAINS(LCASE(?text_), LCASE({lit(text)})))")
     if whos == [] or abouts == []:
         keys: list[Key] = []
+    elif text is None:
+        keys = await index_keys(
+            engine,
+            claimants=whos,
+            mentioning=abouts,
+            cue=cue,
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+            after=start,
+            offset=offset,
+            want=limit + 1,
+        )
     else:
         listing = DatedListing(
             "/claims",

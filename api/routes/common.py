@@ -27,6 +27,8 @@ from kg.vocab import PREFIXES, SCHEMA
 EngineDep = Annotated[Engine, Depends(get_engine)]
 CONTEXT_PATH = "/context.jsonld"
 MAX_PAGE = 100
+# Rows a linked-data page lists of each kind (a resource's triples: five times as many).
+PAGE_ROWS = 200
 
 
 @dataclass(frozen=True)

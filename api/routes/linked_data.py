@@ -28,8 +28,10 @@ from pyoxigraph import RdfFormat
 from api.engine import Engine
 from api.negotiation import choose
 from api.routes import html as h
+from api.routes.claims import factchecks_of, index_keys
 from api.routes.common import (
     CONTEXT_PATH,
+    PAGE_ROWS,
     EngineDep,
     Row,
     base_iri,
@@ -39,6 +41,7 @@ from api.routes.common import (
     resource_id,
     select,
     served_prefix,
+    values_of,
 )
 from api.routes.models import CONTEXT
 from api.settings import Settings
@@ -79,7 +82,6 @@ FormatParam = Annotated[
     ),
 ]
 ENTITY_TYPES = {SCHEMA.Person.value, SCHEMA.Organization.value, SCHEMA.Place.value, CG.Group.value}
-PAGE_ROWS = 200
 
 
 def negotiate(request: Request, fmt: str | None, offered: tuple[Format, ...]) -> Format:
@@ -216,8 +218,8 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
   OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
 }} ORDER BY ?label LIMIT {PAGE_ROWS}""",
         ),
-        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {PROV.wasAttributedTo} {s} .")),
-        select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {SCHEMA.mentions} {s} .")),
+        _newest_claims(engine, claimants=[subject]),
+        _newest_claims(engine, mentioning=[subject]),
     )
     names = _all(triples, SCHEMA.name.value)
     title = names[0] if names else short(subject)
@@ -264,6 +266,19 @@ def _claims_query(pattern: str) -> str:
   OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
   OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
 }} ORDER BY DESC(?date) ?c LIMIT {PAGE_ROWS}"""
+
+
+async def _newest_claims(
+    engine: Engine, *, claimants: list[str] | None = None, mentioning: list[str] | None = None
+) -> list[Row]:
+    """The newest PAGE_ROWS claims an entity made or that mention it: their keys from the
+    search index (a frequent entity has tens of thousands at 100,000 articles, which SPARQL
+    sorted by date for every page view), then their details for those alone."""
+    keys = await index_keys(engine, claimants=claimants, mentioning=mentioning, want=PAGE_ROWS)
+    iris = [c for _, c in keys if c is not None]
+    if not iris:
+        return []
+    return await select(engine, _claims_query(values_of("?c", iris)))
 
 
 def _claims_table(engine: Engine, rows: list[Row]) -> str:
@@ -410,17 +425,6 @@ def quantities_of(claim: str) -> str:
   OPTIONAL {{ ?q {CG.qualifier} ?qual . BIND (STRAFTER(STR(?qual), "#") AS ?qualifier) }}
   OPTIONAL {{ ?q {CG.counted} ?counted }}
 }} ORDER BY ?q LIMIT {PAGE_ROWS}"""
-
-
-def factchecks_of(claim: str) -> str:
-    """The stored cg:ClaimMatch links of a claim, with their reviews."""
-    return f"""SELECT ?m ?r ?url ?reviewed ?verdict ?score ?method WHERE {{
-  ?m a {CG.ClaimMatch} ; {CG.matchedClaim} {claim} ; {CG.matchedReview} ?r .
-  ?r {SCHEMA.url} ?url ; {SCHEMA.claimReviewed} ?reviewed .
-  OPTIONAL {{ ?r {CG.normalizedVerdict} ?v .
-              BIND (UCASE(STRAFTER(STR(?v), "#Verdict")) AS ?verdict) }}
-  OPTIONAL {{ ?m {CG.matchScore} ?score }} OPTIONAL {{ ?m {CG.matchMethod} ?method }}
-}} ORDER BY DESC(?score) LIMIT {PAGE_ROWS}"""
 
 
 async def article_page(engine: Engine, subject: str, triples: list[Row]) -> str:
