@@ -1,7 +1,8 @@
 """Killable queries: checkpoint generations and a pool of query worker processes.
 
-pyoxigraph has no timeout or cancel, and a `Store.read_only` opened by another process on a
-directory that a writer changes is undefined behaviour (RocksDB; DESIGN.md). So:
+pyoxigraph has no timeout or cancel, and a `Store.read_only` opened by another process on
+a directory that a writer changes is undefined behaviour (RocksDB; docs/ARCHITECTURE.md).
+So:
 
 * the server process alone opens the store read-write; after startup and after every write
   it makes a RocksDB checkpoint (`Store.backup`: hard links, cheap) into a fresh directory

@@ -1,6 +1,6 @@
 """From an article and its report to RDF quads: a pure function, no I/O.
 
-The layout (DESIGN.md, nanopublication pattern):
+The layout (docs/ARCHITECTURE.md, nanopublication pattern):
 
 - the article's graph `<ARTICLE/graph>` holds what the article says and who said it: the
   article and its text (NIF), spans, entities as this article knows them, offices, claims

@@ -1,8 +1,8 @@
 """Running SPARQL safely and writing its results in the formats users ask for.
 
 pyoxigraph evaluates SERVICE (and LOAD in updates) by fetching the URL it names, with no
-switch to turn that off (DESIGN.md). claimgraph never lets a query open a connection, so
-`check_query` refuses both before evaluation. FROM and FROM NAMED never fetch in Oxigraph:
+switch to turn that off (docs/ARCHITECTURE.md). claimgraph never lets a query open a
+connection, so `check_query` refuses both before evaluation. FROM and FROM NAMED never fetch in Oxigraph:
 they name graphs of the store.
 """
 

@@ -1,8 +1,8 @@
 """The default store: an embedded Oxigraph database on disk (RocksDB), no server to start.
 
-Atomicity rests on a measured fact of pyoxigraph (DESIGN.md): each `update()` call is
-applied whole or not at all, and RocksDB's write-ahead log makes it durable. An article's
-replace is ONE update request (`kg.graphstore`), so a crash or an error leaves the old
+Atomicity rests on a measured fact of pyoxigraph (docs/ARCHITECTURE.md): each `update()`
+call is applied whole or not at all, and RocksDB's write-ahead log makes it durable. An
+article's replace is ONE update request (`kg.graphstore`), so a crash or an error leaves the old
 version, never half of each.
 """
 
