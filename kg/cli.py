@@ -21,7 +21,15 @@ import typer
 
 from kg import __version__
 from kg.defaults import DEFAULT_BASE_IRI, default_store_path
-from kg.errors import ClaimgraphError, ExtractionStepError, InputError, QueryError
+from kg.errors import (
+    ClaimgraphError,
+    ExtractionStepError,
+    InputError,
+    OntologyError,
+    QueryError,
+    ValidationFailed,
+    exit_code,
+)
 from kg.formats import DUMP_FORMATS, names, query_output_names, rdf_format
 
 if TYPE_CHECKING:
@@ -105,7 +113,7 @@ def guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ClaimgraphError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+        raise fail(str(exc), exit_code(exc)) from None
 
 
 @contextmanager
@@ -231,6 +239,7 @@ def main(
             base=state.base,
         )
     elif update_endpoint or graph_store:
+        # 2: what Click answers a usage mistake with.
         raise fail("--update-endpoint and --graph-store need --sparql-endpoint", 2)
 
 
@@ -614,8 +623,8 @@ def validate(
             with open_store(read_only=True) as store:
                 report = validate_quads(store.quads())
         typer.echo(report.text())
-        if report.errors:
-            raise typer.Exit(3)
+        if report.errors:  # the report is the message: exit as a refused validation does
+            raise typer.Exit(exit_code(ValidationFailed))
 
     guarded(run)
 
@@ -747,9 +756,9 @@ def ontology_check() -> None:
     def run() -> None:
         result = check()
         if not result.consistent:
-            raise fail("the ontology is inconsistent (HermiT)", 6)
+            raise OntologyError("the ontology is inconsistent (HermiT)")
         if result.unsatisfiable:
-            raise fail("unsatisfiable classes: " + ", ".join(result.unsatisfiable), 6)
+            raise OntologyError("unsatisfiable classes: " + ", ".join(result.unsatisfiable))
         typer.echo(
             f"consistent (HermiT, {result.seconds:.1f} s): {result.n_classes} classes, "
             f"{result.n_properties} properties, {result.n_individuals} individuals"
