@@ -31,9 +31,9 @@ from api.routes import (
     search,
     ui,
 )
-from api.settings import Settings
 from kg import __version__
 from kg.errors import ClaimgraphError, http_status
+from kg.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
