@@ -6,7 +6,7 @@ here and nowhere else; the README's table is `settings_table()`'s output, and a 
 the two equal.
 
 A value is checked the way it always was: Python's own `int()` and `float()` read numbers
-(pydantic's lax parsing accepts other spellings), and a bad value names the variable, e.g.
+(pydantic's own parsing would take `1.0` as a row cap), and a bad value names the variable, e.g.
 `CLAIMGRAPH_ROW_CAP='ten' is not a valid row_cap`. An empty variable counts as unset.
 
 `Settings.read(name)` checks one variable alone: a command that needs only the store is not

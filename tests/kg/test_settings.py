@@ -98,6 +98,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ("variable", "value", "message"),
     [
         ("ROW_CAP", "ten", "CLAIMGRAPH_ROW_CAP='ten' is not a valid row_cap"),
+        ("ROW_CAP", "1.0", "CLAIMGRAPH_ROW_CAP='1.0' is not a valid row_cap"),  # pydantic: 1
         ("MAX_REQUEST_BYTES", "1.5", "CLAIMGRAPH_MAX_REQUEST_BYTES='1.5' is not a valid"),
         ("QUERY_TIMEOUT", "soon", "CLAIMGRAPH_QUERY_TIMEOUT='soon' is not a valid query_timeout"),
         ("QUERY_TIMEOUT", "0", "query_timeout must be a positive number of seconds"),
