@@ -6,7 +6,6 @@ rules that keep queries safe (worker processes, deadlines, row caps) hold for ev
 
 from __future__ import annotations
 
-import errno
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,9 +31,9 @@ from api.routes import (
     search,
     ui,
 )
-from api.settings import Settings
 from kg import __version__
-from kg.errors import ExtractionStepError, StoreError, refused_write
+from kg.errors import ClaimgraphError, http_status
+from kg.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -84,17 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
         return Response(body, status_code=422, media_type="application/json")
 
-    @app.exception_handler(StoreError)
-    async def store_refused(request: Request, exc: StoreError) -> JSONResponse:
-        """The store could not do it (full disk, read-only, server gone): say so, not 500."""
-        full = refused_write(exc.__cause__ or exc) in (errno.ENOSPC, errno.EDQUOT)
-        return JSONResponse({"detail": str(exc)}, status_code=507 if full else 503)
-
-    @app.exception_handler(ExtractionStepError)
-    async def extraction_failed(request: Request, exc: ExtractionStepError) -> JSONResponse:
-        """A bug in an extraction step that this article triggers: still a 500, but one that
-        names the step and the exception, which a bare "Internal Server Error" would hide."""
-        return JSONResponse({"detail": str(exc)}, status_code=500)
+    @app.exception_handler(ClaimgraphError)
+    async def claimgraph_error(request: Request, exc: ClaimgraphError) -> JSONResponse:
+        """An error claimgraph words for the user, with its status from kg.errors.CODES: a
+        store that cannot do it (full disk, read-only, server gone) is a 503 or 507, not a
+        500; a failed extraction step is still a 500, but one that names the step and the
+        exception, which a bare "Internal Server Error" would hide."""
+        return JSONResponse({"detail": str(exc)}, status_code=http_status(exc))
 
     app.include_router(sparql.router)
     app.include_router(ui.router)

@@ -16,12 +16,12 @@ from typing import TypeVar
 from fastapi import Request
 
 from api.evaluate import Answer, QueryJob, answer
-from api.settings import Settings
 from api.workers import Generations, QueryTimeout, WorkerPool
 from kg.errors import QueryError, StoreError
 from kg.graphstore import GraphStore, open_store
 from kg.remote import CappedAnswer, RemoteStore, ServerLimit, StoreTimeout
 from kg.search import TextIndex
+from kg.settings import Settings
 from kg.store import ClaimStore
 
 T = TypeVar("T")

@@ -8,8 +8,8 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
-from api.settings import Settings
 from kg.graphstore import StoreConfig
+from kg.settings import Settings
 
 
 def serve(store: StoreConfig, host: str, port: int, query_timeout: float, **settings: Any) -> None:

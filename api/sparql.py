@@ -19,7 +19,6 @@ from api.engine import Engine, get_engine
 from api.evaluate import QueryJob
 from api.negotiation import choose
 from api.workers import QueryTimeout, WorkerLost
-from kg.errors import QueryError, RefusedQuery
 from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, TURTLE, Format, content_type
 from kg.query import QueryForm, check_query, is_update, names_dataset
 from kg.vocab import PREFIXES, turtle_prefixes
@@ -125,15 +124,11 @@ async def answer(
 
 
 def screen(sparql: str) -> QueryForm:
-    """Refuse updates, SERVICE and LOAD (403) and non-queries (400) before evaluation."""
+    """Refuse updates, SERVICE and LOAD (403) and non-queries (400) before evaluation; the
+    statuses of check_query's RefusedQuery and QueryError are kg.errors.CODES'."""
     if is_update(sparql):
         raise HTTPException(403, READ_ONLY)
-    try:
-        return check_query(sparql)
-    except RefusedQuery as exc:
-        raise HTTPException(403, str(exc)) from None
-    except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+    return check_query(sparql)
 
 
 def service_description(request: Request) -> Response:

@@ -20,8 +20,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from kg import __version__
-from kg.defaults import DEFAULT_BASE_IRI, default_store_path
-from kg.errors import ClaimgraphError, ExtractionStepError, InputError, QueryError
+from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_STORE
+from kg.errors import (
+    ClaimgraphError,
+    ExtractionStepError,
+    InputError,
+    OntologyError,
+    QueryError,
+    ValidationFailed,
+    exit_code,
+)
 from kg.formats import DUMP_FORMATS, names, query_output_names, rdf_format
 
 if TYPE_CHECKING:
@@ -60,11 +68,11 @@ source_app = typer.Typer(
 )
 factcheck_app.add_typer(source_app, name="source")
 
-BASE_ENV = "CLAIMGRAPH_BASE_IRI"
-
 
 class _State:
-    store_path: Path = default_store_path()
+    """The global options as `main` resolved them, for the command that runs after it."""
+
+    store_path: Path = DEFAULT_STORE
     base: str = DEFAULT_BASE_IRI
     endpoints: Endpoints | None = None
 
@@ -105,7 +113,7 @@ def guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ClaimgraphError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+        raise fail(str(exc), exit_code(exc)) from None
 
 
 @contextmanager
@@ -156,82 +164,106 @@ def main(
         Path | None,
         typer.Option(
             "--store",
-            help="Directory of the on-disk store (default: .claimgraph/store).",
-            envvar="CLAIMGRAPH_STORE",
+            help="Directory of the on-disk store "
+            f"(default: $CLAIMGRAPH_STORE, else {DEFAULT_STORE}).",
         ),
     ] = None,
     base_iri: Annotated[
         str | None,
         typer.Option(
             "--base-iri",
-            help=f"Base IRI of minted resources (default: {DEFAULT_BASE_IRI}).",
-            envvar=BASE_ENV,
+            help="Base IRI of minted resources "
+            f"(default: $CLAIMGRAPH_BASE_IRI, else {DEFAULT_BASE_IRI}).",
         ),
     ] = None,
     sparql_endpoint: Annotated[
         str | None,
         typer.Option(
             "--sparql-endpoint",
-            help="Use a SPARQL 1.1 server instead of --store: its query endpoint URL.",
-            envvar="CLAIMGRAPH_SPARQL_ENDPOINT",
+            help="Use a SPARQL 1.1 server instead of --store: its query endpoint URL "
+            "(default: $CLAIMGRAPH_SPARQL_ENDPOINT).",
         ),
     ] = None,
     update_endpoint: Annotated[
         str | None,
         typer.Option(
             "--update-endpoint",
-            help="The server's SPARQL update endpoint (default: the query endpoint).",
-            envvar="CLAIMGRAPH_UPDATE_ENDPOINT",
+            help="The server's SPARQL update endpoint "
+            "(default: $CLAIMGRAPH_UPDATE_ENDPOINT, else the query endpoint).",
         ),
     ] = None,
     graph_store: Annotated[
         str | None,
         typer.Option(
             "--graph-store",
-            help="The server's Graph Store Protocol endpoint, used to read whole graphs.",
-            envvar="CLAIMGRAPH_GRAPH_STORE",
+            help="The server's Graph Store Protocol endpoint, used to read whole graphs "
+            "(default: $CLAIMGRAPH_GRAPH_STORE).",
         ),
     ] = None,
     sparql_user: Annotated[
         str | None,
         typer.Option(
             "--sparql-user",
-            help="Account on the SPARQL server (HTTP Basic or Digest, as the server asks); "
-            "the password comes from CLAIMGRAPH_SPARQL_PASSWORD.",
-            envvar="CLAIMGRAPH_SPARQL_USER",
+            help="Account on the SPARQL server (HTTP Basic or Digest, as the server asks; "
+            "default: $CLAIMGRAPH_SPARQL_USER); the password comes from "
+            "CLAIMGRAPH_SPARQL_PASSWORD.",
         ),
     ] = None,
     sparql_timeout: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--sparql-timeout",
-            help="Seconds to wait for the SPARQL server's answer.",
-            envvar="CLAIMGRAPH_SPARQL_TIMEOUT",
+            help="Seconds to wait for the SPARQL server's answer "
+            "(default: $CLAIMGRAPH_SPARQL_TIMEOUT, else 60).",
         ),
-    ] = 60.0,
+    ] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
 ) -> None:
     """claimgraph: extract, validate, store and query the claims of news articles."""
     if version:
         typer.echo(f"claimgraph {__version__}")
         raise typer.Exit(0)
-    state.store_path = store or default_store_path()
-    state.base = base_iri or os.environ.get(BASE_ENV) or DEFAULT_BASE_IRI
+    setting = _settings(
+        store=store,
+        base_iri=base_iri or None,  # an empty --base-iri falls back, as it always did
+        sparql_endpoint=sparql_endpoint,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+        sparql_user=sparql_user,
+        sparql_password=None,  # no option: only its variable
+        sparql_timeout=sparql_timeout,
+    )
+    state.store_path = setting["store"]
+    state.base = setting["base_iri"]
     state.endpoints = None
-    if sparql_endpoint:
+    if setting["sparql_endpoint"]:
         from kg.remote import Endpoints
 
         state.endpoints = Endpoints(
-            query=sparql_endpoint,
-            update=update_endpoint,
-            graph_store=graph_store,
-            user=sparql_user,
-            password=os.environ.get("CLAIMGRAPH_SPARQL_PASSWORD"),
-            timeout=sparql_timeout,
+            query=setting["sparql_endpoint"],
+            update=setting["update_endpoint"],
+            graph_store=setting["graph_store"],
+            user=setting["sparql_user"],
+            password=setting["sparql_password"],
+            timeout=setting["sparql_timeout"],
             base=state.base,
         )
-    elif update_endpoint or graph_store:
+    elif setting["update_endpoint"] or setting["graph_store"]:
+        # 2: what Click answers a usage mistake with.
         raise fail("--update-endpoint and --graph-store need --sparql-endpoint", 2)
+
+
+def _settings(**given: Any) -> dict[str, Any]:
+    """Each global option as given, else from its `CLAIMGRAPH_*` variable (kg.settings), else
+    its default. The variables are read one by one, and only these: a bad value of one that
+    only the server reads (`CLAIMGRAPH_ROW_CAP`) does not stop a command. kg.settings is
+    imported here, not at the top, so that `claimgraph --help` does not load pydantic."""
+    from kg.settings import Settings
+
+    try:
+        return {k: Settings.read(k) if v is None else v for k, v in given.items()}
+    except ValueError as exc:
+        raise fail(str(exc), exit_code(InputError)) from None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -614,8 +646,8 @@ def validate(
             with open_store(read_only=True) as store:
                 report = validate_quads(store.quads())
         typer.echo(report.text())
-        if report.errors:
-            raise typer.Exit(3)
+        if report.errors:  # the report is the message: exit as a refused validation does
+            raise typer.Exit(exit_code(ValidationFailed))
 
     guarded(run)
 
@@ -747,9 +779,9 @@ def ontology_check() -> None:
     def run() -> None:
         result = check()
         if not result.consistent:
-            raise fail("the ontology is inconsistent (HermiT)", 6)
+            raise OntologyError("the ontology is inconsistent (HermiT)")
         if result.unsatisfiable:
-            raise fail("unsatisfiable classes: " + ", ".join(result.unsatisfiable), 6)
+            raise OntologyError("unsatisfiable classes: " + ", ".join(result.unsatisfiable))
         typer.echo(
             f"consistent (HermiT, {result.seconds:.1f} s): {result.n_classes} classes, "
             f"{result.n_properties} properties, {result.n_individuals} individuals"
@@ -1130,7 +1162,7 @@ def serve(
     """Serve the store over HTTP: SPARQL endpoint, linked data, REST and the query page.
 
     Further settings (row cap, write token, CORS, query workers, the fact-check sync's
-    schedule) come from CLAIMGRAPH_* environment variables; see api/settings.py.
+    schedule) come from CLAIMGRAPH_* environment variables; see kg/settings.py.
     """
     from api.server import serve as run_server
 

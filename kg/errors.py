@@ -1,35 +1,37 @@
 """Every error a user can meet, written once, each telling what to do.
 
-The CLI prints `str(error)` and exits with `exit_code`; the API maps the same
-classes to HTTP statuses. Nothing below the edges prints or exits.
+`CODES` says what each class becomes at the edges: the CLI prints `str(error)` and exits
+with `exit_code(error)`; the API answers `{"detail": str(error)}` with `http_status(error)`.
+A new error class gets its line there, and both edges follow. Nothing below the edges
+prints or exits.
 """
 
 from __future__ import annotations
 
 import errno
+from typing import NamedTuple
 
 
 class ClaimgraphError(Exception):
     """Base of every error claimgraph reports in words rather than a traceback: the input's
     or the user's to fix, or (ExtractionStepError) a fault located well enough to report."""
 
-    exit_code = 1
-
 
 class InputError(ClaimgraphError):
     """An article or file that cannot be read as what it claims to be."""
-
-    exit_code = 2
 
 
 class FactSheetError(InputError):
     """A fact sheet (or extraction report) that is not well-formed or does not fit its text."""
 
 
+class NoFactchecks(InputError):
+    """Claims cannot be matched: the store holds no fact-checks yet. The request was right,
+    the store is not ready for it (HTTP 409 Conflict), and importing fact-checks fixes it."""
+
+
 class ValidationFailed(ClaimgraphError):
     """SHACL refused the data; `report` lists each violation for a person to act on."""
-
-    exit_code = 3
 
     def __init__(self, message: str, report: str, violations: list[object] | None = None) -> None:
         super().__init__(message)
@@ -43,13 +45,9 @@ class ValidationFailed(ClaimgraphError):
 class StoreError(ClaimgraphError):
     """The store cannot be opened, read or written (locked, read-only, full disk)."""
 
-    exit_code = 4
-
 
 class QueryError(ClaimgraphError):
     """A SPARQL query that does not parse, or that claimgraph refuses to run."""
-
-    exit_code = 5
 
 
 class RefusedQuery(QueryError):
@@ -59,14 +57,10 @@ class RefusedQuery(QueryError):
 class OntologyError(ClaimgraphError):
     """The ontology is inconsistent or has an unsatisfiable class."""
 
-    exit_code = 6
-
 
 class ModelFileError(ClaimgraphError):
     """A model file that claimgraph ships (the attribution model) is missing or damaged; the
     message names the file and the command that rebuilds it."""
-
-    exit_code = 7
 
 
 class ExtractionStepError(ClaimgraphError):
@@ -76,8 +70,6 @@ class ExtractionStepError(ClaimgraphError):
     the step and the exception so that the report can say where to look, and bulk ingest
     names the article and goes on with the others.
     """
-
-    exit_code = 9
 
     def __init__(self, step: str, cause: BaseException, article: str | None = None) -> None:
         super().__init__(step, cause, article)
@@ -104,7 +96,52 @@ class SourceError(ClaimgraphError):
     answer that is not what its kind promises); the message names the source and the step,
     and never carries a secret."""
 
-    exit_code = 8
+
+class Codes(NamedTuple):
+    """What one class of error becomes at the two edges."""
+
+    exit: int  # the `claimgraph` command's exit status
+    http: int  # the API's HTTP status
+
+
+# One line per class of this module (a test checks it); a subclass defined elsewhere
+# (kg.search.SearchError, kg.remote.StoreTimeout) answers as its nearest listed ancestor.
+CODES: dict[type[ClaimgraphError], Codes] = {
+    ClaimgraphError: Codes(exit=1, http=500),
+    InputError: Codes(exit=2, http=422),
+    FactSheetError: Codes(exit=2, http=422),
+    NoFactchecks: Codes(exit=2, http=409),
+    ValidationFailed: Codes(exit=3, http=422),
+    StoreError: Codes(exit=4, http=503),
+    QueryError: Codes(exit=5, http=400),
+    RefusedQuery: Codes(exit=5, http=403),
+    OntologyError: Codes(exit=6, http=500),
+    ModelFileError: Codes(exit=7, http=500),
+    SourceError: Codes(exit=8, http=502),
+    ExtractionStepError: Codes(exit=9, http=500),
+}
+
+
+def codes(error: ClaimgraphError | type[ClaimgraphError]) -> Codes:
+    """The entry of `error`'s class, or of its nearest ancestor that has one."""
+    cls = error if isinstance(error, type) else type(error)
+    return next(CODES[c] for c in cls.__mro__ if c in CODES)
+
+
+def exit_code(error: ClaimgraphError | type[ClaimgraphError]) -> int:
+    """The exit status of `claimgraph` when a command fails with `error`."""
+    return codes(error).exit
+
+
+def http_status(error: ClaimgraphError) -> int:
+    """The API's status for `error`. A store that refused a write for want of space answers
+    507 Insufficient Storage rather than the table's 503: freeing space, not waiting, fixes it."""
+    if isinstance(error, StoreError) and refused_write(error.__cause__ or error) in (
+        errno.ENOSPC,
+        errno.EDQUOT,
+    ):
+        return 507
+    return codes(error).http
 
 
 # What the OS says when it refuses a write (pyoxigraph's OSError carries RocksDB's text but no

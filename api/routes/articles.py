@@ -14,7 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
@@ -32,7 +32,13 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.paging import After, DatedListing, dated_iris
-from kg.errors import ExtractionStepError, FactSheetError, InputError, ValidationFailed
+from kg.errors import (
+    ExtractionStepError,
+    FactSheetError,
+    InputError,
+    ValidationFailed,
+    http_status,
+)
 from kg.graphstore import GraphStore
 from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
 from kg.textio import MAX_ARTICLE_BYTES, check_text
@@ -89,17 +95,15 @@ async def post_article(body: ArticleIn, engine: EngineDep, _: Writer) -> JSONRes
         url=body.url, title=body.title, publisher=body.publisher, published=body.published
     )
     loop = asyncio.get_running_loop()
-    try:
-        # The checks a file passes in `claimgraph ingest`: not binary, Unicode, not empty.
-        check_text(body.text if body.text is not None else body.html or "")
-        if body.facts is not None:
-            assert body.text is not None
-            text, report, model = body.text, _fact_sheet(body.facts, body.text, meta), "fact sheet"
-        else:
-            text, report = await loop.run_in_executor(_EXTRACTION, _extract, body, meta)
-            model = _model_version()
-    except InputError as exc:  # FactSheetError too
-        raise HTTPException(422, str(exc)) from None
+    # The checks a file passes in `claimgraph ingest`: not binary, Unicode, not empty. Their
+    # InputError (FactSheetError too) is the app's to answer, with kg.errors.CODES' 422.
+    check_text(body.text if body.text is not None else body.html or "")
+    if body.facts is not None:
+        assert body.text is not None
+        text, report, model = body.text, _fact_sheet(body.facts, body.text, meta), "fact sheet"
+    else:
+        text, report = await loop.run_in_executor(_EXTRACTION, _extract, body, meta)
+        model = _model_version()
     base = base_iri(engine)
     try:
         result, conflicts = await engine.write(
@@ -107,7 +111,7 @@ async def post_article(body: ArticleIn, engine: EngineDep, _: Writer) -> JSONRes
         )
     except ValidationFailed as exc:
         refused = Refused(detail=str(exc.args[0]), report=exc.report)
-        return JSONResponse(refused.model_dump(), status_code=422)
+        return JSONResponse(refused.model_dump(), status_code=http_status(exc))
     out = m.IngestOut(
         article=m.Ref(iri=result.article, href=local_link(engine, result.article)),
         change=result.change.value,

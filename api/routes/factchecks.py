@@ -28,7 +28,6 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.paging import After, DatedListing, dated_iris
-from kg.errors import InputError
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
 from kg.factcheck.links import build_matcher, default_cache
@@ -171,10 +170,8 @@ async def _matcher(engine: Engine) -> Matcher:
             assert store is not None, "the engine is not started"
             cache = default_cache(engine.settings.store)
             loop = asyncio.get_running_loop()
-            try:
-                found = await loop.run_in_executor(None, build_matcher, store, cache)
-            except InputError as exc:
-                raise HTTPException(409, str(exc)) from None
+            # NoFactchecks, with no fact-check stored, is the app's to answer (409).
+            found = await loop.run_in_executor(None, build_matcher, store, cache)
             _matchers[id(engine)] = found
         return found
 

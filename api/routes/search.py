@@ -21,7 +21,7 @@ from api.routes import html as h
 from api.routes import models as m
 from api.routes.common import EngineDep, Limit, local_link, next_link, page, quote_id, resource_id
 from api.routes.paging import After, decode_cursor, encode_cursor
-from kg.search import ENTITY_CLASSES, Hit, Kind, SearchError, SearchQuery, TextIndex
+from kg.search import ENTITY_CLASSES, Hit, Kind, SearchQuery, TextIndex
 
 router = APIRouter(tags=["search"])
 
@@ -114,13 +114,11 @@ async def search(
         after=start,
     )
     index = await engine.text_index()
-    try:
-        hits = await asyncio.to_thread(_run, index, query, claimant)
-        classes = await asyncio.to_thread(
-            index.entity_classes, [x.iri for x in hits if x.kind == "entity"]
-        )
-    except SearchError as exc:
-        raise HTTPException(422, str(exc)) from None
+    # A SearchError (an InputError) is the app's to answer: 422, as kg.errors.CODES says.
+    hits = await asyncio.to_thread(_run, index, query, claimant)
+    classes = await asyncio.to_thread(
+        index.entity_classes, [x.iri for x in hits if x.kind == "entity"]
+    )
     items = [_item(engine, x, classes.get(x.iri, [])) for x in hits[:limit]]
     cursor = None
     if len(hits) > limit:

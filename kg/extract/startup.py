@@ -26,8 +26,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-CACHE_ENV = "CLAIMGRAPH_CACHE_DIR"
-
 
 @contextmanager
 def without_torch() -> Iterator[None]:
@@ -45,8 +43,11 @@ def without_torch() -> Iterator[None]:
 
 def cache_dir() -> Path:
     """`$CLAIMGRAPH_CACHE_DIR`, else `$XDG_CACHE_HOME/claimgraph`, else `~/.cache/claimgraph`."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+    from kg.settings import Settings
+
+    chosen: Path | None = Settings.read("cache_dir")
+    if chosen is not None:
+        return chosen
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "claimgraph"
 

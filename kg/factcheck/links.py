@@ -79,9 +79,9 @@ def stored_reviews(store: GraphStore) -> list[Review]:
 def build_matcher(store: GraphStore, cache_dir: Path | None) -> Matcher:
     reviews = stored_reviews(store)
     if not reviews:
-        from kg.errors import InputError
+        from kg.errors import NoFactchecks
 
-        raise InputError("no fact-checks in the store: run `claimgraph factcheck import` first")
+        raise NoFactchecks("no fact-checks in the store: run `claimgraph factcheck import` first")
     return Matcher.build(reviews, cache_dir=cache_dir)
 
 
