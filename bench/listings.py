@@ -110,7 +110,7 @@ async def measure(
     store: Path, runs: int, deep: int, follow_below: float, only: set[str] | None = None
 ) -> list[dict[str, Any]]:
     from api.app import create_app
-    from api.settings import Settings
+    from kg.settings import Settings
 
     # A deadline far past the old figures, so that "before" is measured, not refused.
     app = create_app(Settings(store=store, query_timeout=300.0, query_workers=2))

@@ -2,8 +2,8 @@
 
 pyoxigraph evaluates SERVICE (and LOAD in updates) by fetching the URL it names, with no
 switch to turn that off (docs/ARCHITECTURE.md). claimgraph never lets a query open a
-connection, so `check_query` refuses both before evaluation. FROM and FROM NAMED never fetch in Oxigraph:
-they name graphs of the store.
+connection, so `check_query` refuses both before evaluation. FROM and FROM NAMED never
+fetch in Oxigraph: they name graphs of the store.
 """
 
 from __future__ import annotations

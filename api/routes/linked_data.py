@@ -44,7 +44,6 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.models import CONTEXT
-from api.settings import Settings
 from kg.formats import (
     DUMP_FORMATS,
     GRAPH_FORMATS,
@@ -55,6 +54,7 @@ from kg.formats import (
     content_type,
     names,
 )
+from kg.settings import Settings
 from kg.vocab import (
     CG,
     NIF,

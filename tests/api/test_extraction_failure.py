@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from kg.settings import Settings
 
 
 def test_a_failing_step_is_a_500_that_names_it(
