@@ -179,7 +179,10 @@ def load(
     timer = StepTimer()
     kg.search.documents = timer.wrap("index", kg.search.documents)
     kg.search.TextIndex.begin = timer.wrap("index", kg.search.TextIndex.begin)  # type: ignore[method-assign]
-    kg.search.TextIndex.apply = timer.wrap("index", kg.search.TextIndex.apply)  # type: ignore[method-assign]
+    # GraphStore.write: the index's change is prepared before the store's update and
+    # committed after it (the SQLite writes and the commit are these two; `apply` is both).
+    kg.search.TextIndex.prepare = timer.wrap("index", kg.search.TextIndex.prepare)  # type: ignore[method-assign]
+    kg.search.TextIndex.commit = timer.wrap("index", kg.search.TextIndex.commit)  # type: ignore[method-assign]
     # kg.ingest looks these up as module globals on each call, so the wrapped ones run.
     kg.ingest.known_entities = timer.wrap("resolve", kg.ingest.known_entities)
     kg.ingest.article_graphs = timer.wrap("map", kg.ingest.article_graphs)

@@ -324,28 +324,32 @@ class Hit:
         return " ".join(html.unescape(text).split())
 
 
-_SCHEMA = """
+# The tables, then their indexes: a rebuild fills the tables first and indexes them once,
+# which sorts each index in one pass instead of growing every B-tree a row at a time.
+_TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, graph TEXT NOT NULL,
   claimant TEXT, cue TEXT, day TEXT, article TEXT, sort_name TEXT, classes TEXT
 );
-CREATE INDEX docs_graph ON docs (graph);
-CREATE INDEX docs_kind_day ON docs (kind, day DESC, iri);
-CREATE INDEX docs_claimant ON docs (claimant, day DESC, iri) WHERE claimant IS NOT NULL;
-CREATE INDEX docs_sort ON docs (kind, sort_name, iri) WHERE kind = 'entity';
 CREATE TABLE names (doc INTEGER NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL,
   alias INTEGER NOT NULL, PRIMARY KEY (doc, name, alias)) WITHOUT ROWID;
-CREATE INDEX names_folded ON names (folded);
 CREATE TABLE figures (doc INTEGER NOT NULL, counted TEXT NOT NULL);
-CREATE INDEX figures_doc ON figures (doc);
 CREATE TABLE mentions (doc INTEGER NOT NULL, entity TEXT NOT NULL, day TEXT, iri TEXT NOT NULL);
-CREATE INDEX mentions_entity ON mentions (entity, day DESC, iri);
-CREATE INDEX mentions_doc ON mentions (doc);
 CREATE VIRTUAL TABLE text USING fts5 (
   title, body, kind, tokenize = 'unicode61 remove_diacritics 2', detail = 'full',
   prefix = '2 3 4'
 );
+"""
+_INDEXES = """
+CREATE INDEX docs_graph ON docs (graph);
+CREATE INDEX docs_kind_day ON docs (kind, day DESC, iri);
+CREATE INDEX docs_claimant ON docs (claimant, day DESC, iri) WHERE claimant IS NOT NULL;
+CREATE INDEX docs_sort ON docs (kind, sort_name, iri) WHERE kind = 'entity';
+CREATE INDEX names_folded ON names (folded);
+CREATE INDEX figures_doc ON figures (doc);
+CREATE INDEX mentions_entity ON mentions (entity, day DESC, iri);
+CREATE INDEX mentions_doc ON mentions (doc);
 """
 # A search that matches more documents than this is listed newest indexed first instead of
 # by BM25: FTS5 computes BM25 for every match before it can order them (about 1 µs each:
@@ -452,23 +456,53 @@ class TextIndex:
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()
         conn = self._connect()
-        conn.executescript(_SCHEMA)
+        conn.executescript(_TABLES)
+        # Until it is `clean` a rebuilt index is never trusted, so a crash mid-way costs a
+        # rebuild, not the truth: no sync to disk per transaction until the end.
+        conn.execute("PRAGMA synchronous = OFF")
         self._set(conn, layout=str(LAYOUT), store=self.identity, state="building")
         total = _count_searchable(store)
         done = 0
-        batch: list[Doc] = []
+        conn.execute("BEGIN")
         for doc in _stored_documents(store):
-            batch.append(doc)
-            if len(batch) >= 2000:
-                self._write_docs(conn, batch)
-                done += len(batch)
-                batch = []
+            try:
+                _insert_doc(conn, doc)
+            except sqlite3.IntegrityError:  # a second row of a thing (data the shapes refuse)
+                continue
+            done += 1
+            if done % 20_000 == 0:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN")
                 if progress is not None:
                     progress(done, max(total, done))
-        self._write_docs(conn, batch)
-        done += len(batch)
+        conn.execute("COMMIT")
+        # A claim's figures and the entities it mentions, each by a query of its own: in
+        # the claims' query they multiplied its rows, which then had to be sorted by claim
+        # to be grouped (most of a rebuild's time at 100,000 articles).
+        _insert_claim_rows(
+            conn,
+            "INSERT INTO figures SELECT id, ? FROM docs WHERE iri = ? AND kind = 'claim'",
+            _rows(
+                store,
+                f"""SELECT DISTINCT ?c ?q ?counted WHERE {{
+  ?c a {SCHEMA.Claim} ; {CG.mentionsQuantity} ?q . ?q {CG.counted} ?counted }}""",
+            ),
+            "counted",
+        )
+        _insert_claim_rows(
+            conn,
+            "INSERT INTO mentions SELECT id, ?, day, iri FROM docs "
+            "WHERE iri = ? AND kind = 'claim'",
+            _rows(
+                store,
+                f"SELECT DISTINCT ?c ?m WHERE {{ ?c a {SCHEMA.Claim} ; {SCHEMA.mentions} ?m }}",
+            ),
+            "m",
+        )
+        conn.executescript(_INDEXES)
         if progress is not None:
             progress(done, max(total, done))
+        conn.execute("PRAGMA synchronous = FULL")
         self._set(conn, state="clean", generation=str(generation))
         self.trusted = True
         return done
@@ -560,44 +594,7 @@ class TextIndex:
                 doc.title = min(doc.names)
             if row is not None:
                 _delete_ids(conn, [row[0]])
-            cur = conn.execute(
-                "INSERT INTO docs (iri, kind, graph, claimant, cue, day, article, sort_name, "
-                "classes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc.iri,
-                    doc.kind,
-                    doc.graph,
-                    doc.claimant,
-                    doc.cue,
-                    doc.day,
-                    doc.article,
-                    doc.title.lower() if doc.kind == "entity" else None,
-                    " ".join(sorted(doc.classes)) or None,
-                ),
-            )
-            doc_id = cur.lastrowid
-            body = doc.body
-            if doc.kind == "entity":
-                body = "\n".join(sorted((doc.names | doc.aliases) - {doc.title}))
-            conn.execute(
-                "INSERT INTO text (rowid, title, body, kind) VALUES (?, ?, ?, ?)",
-                (doc_id, doc.title, body, doc.kind),
-            )
-            if doc.names or doc.aliases:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO names VALUES (?, ?, ?, ?)",
-                    [(doc_id, n, n.lower(), 0) for n in doc.names]
-                    + [(doc_id, n, n.lower(), 1) for n in doc.aliases],
-                )
-            if doc.counted:
-                conn.executemany(
-                    "INSERT INTO figures VALUES (?, ?)", [(doc_id, c) for c in doc.counted]
-                )
-            if doc.mentions:
-                conn.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?)",
-                    [(doc_id, e, doc.day, doc.iri) for e in sorted(doc.mentions)],
-                )
+            _insert_doc(conn, doc)
         if transaction:
             conn.execute("COMMIT")
 
@@ -949,6 +946,60 @@ def _delete_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
         conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
 
+def _insert_doc(conn: sqlite3.Connection, doc: Doc) -> None:
+    """One document's rows: the docs row, its text, names, figures and mentions."""
+    cur = conn.execute(
+        "INSERT INTO docs (iri, kind, graph, claimant, cue, day, article, sort_name, "
+        "classes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            doc.iri,
+            doc.kind,
+            doc.graph,
+            doc.claimant,
+            doc.cue,
+            doc.day,
+            doc.article,
+            doc.title.lower() if doc.kind == "entity" else None,
+            " ".join(sorted(doc.classes)) or None,
+        ),
+    )
+    doc_id = cur.lastrowid
+    body = doc.body
+    if doc.kind == "entity":
+        body = "\n".join(sorted((doc.names | doc.aliases) - {doc.title}))
+    conn.execute(
+        "INSERT INTO text (rowid, title, body, kind) VALUES (?, ?, ?, ?)",
+        (doc_id, doc.title, body, doc.kind),
+    )
+    if doc.names or doc.aliases:
+        conn.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?, ?, ?, ?)",
+            [(doc_id, n, n.lower(), 0) for n in doc.names]
+            + [(doc_id, n, n.lower(), 1) for n in doc.aliases],
+        )
+    if doc.counted:
+        conn.executemany("INSERT INTO figures VALUES (?, ?)", [(doc_id, c) for c in doc.counted])
+    if doc.mentions:
+        conn.executemany(
+            "INSERT INTO mentions VALUES (?, ?, ?, ?)",
+            [(doc_id, e, doc.day, doc.iri) for e in sorted(doc.mentions)],
+        )
+
+
+def _insert_claim_rows(
+    conn: sqlite3.Connection, sql: str, rows: Iterator[dict[str, str]], value: str
+) -> None:
+    """Rows of (claim, value) into a claim's table, through `sql` (value, claim IRI), in
+    transactions of 20,000."""
+    conn.execute("BEGIN")
+    for n, r in enumerate(rows, 1):
+        conn.execute(sql, (r[value], r["c"]))
+        if n % 20_000 == 0:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+
+
 def _marked(snippet: str) -> str:
     """FTS5's snippet as HTML: the text escaped, the matched words in <mark>."""
     return (
@@ -982,56 +1033,29 @@ def _count_searchable(store: GraphStore) -> int:
 
 def _stored_documents(store: GraphStore) -> Iterator[Doc]:
     """Every searchable thing in the store, read with one query per kind, in the shape
-    `documents` gives for a write, so that a rebuilt index equals one kept in step."""
-    claims: dict[str, Doc] = {}
-    figures: set[tuple[str, str]] = set()  # (quantity, noun) of the claim being read
+    `documents` gives for a write (less a claim's figures and mentions, which `_rebuild`
+    adds), so that a rebuilt index equals one kept in step."""
+    # One row a claim (its text, claimant, cue, article and date are one each, by the
+    # shapes; `_rebuild` keeps the first of any other), unordered: the rebuild adds
+    # figures and mentions after.
     for r in _rows(
         store,
-        f"""SELECT ?c ?g ?text ?who ?cue ?a ?date ?q ?counted ?m WHERE {{
+        f"""SELECT ?c ?g ?text ?who ?cue ?a ?date WHERE {{
   GRAPH ?g {{ ?c a {SCHEMA.Claim} ; {SCHEMA.text} ?text }}
   OPTIONAL {{ ?c {PROV.wasAttributedTo} ?who }} OPTIONAL {{ ?c {CG.cue} ?cue }}
   OPTIONAL {{ ?c {SCHEMA.appearance} ?a OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }} }}
-  OPTIONAL {{ ?c {CG.mentionsQuantity} ?q . ?q {CG.counted} ?counted }}
-  OPTIONAL {{ ?c {SCHEMA.mentions} ?m }}
-}} ORDER BY ?c""",
+}}""",
     ):
-        c = r["c"]
-        doc = claims.get(c)
-        if doc is None:
-            if claims:  # ordered by claim: the previous one is complete
-                for done in claims.values():
-                    done.counted.sort()
-                yield from claims.values()
-                claims.clear()
-                figures.clear()
-            doc = claims[c] = Doc(
-                c,
-                "claim",
-                r["g"],
-                body=r["text"],
-                claimant=r.get("who"),
-                cue=r.get("cue"),
-                day=r.get("date"),
-                article=r.get("a"),
-            )
-        else:
-            doc.body = min(doc.body, r["text"])
-            for key, attr in (
-                ("who", "claimant"),
-                ("cue", "cue"),
-                ("date", "day"),
-                ("a", "article"),
-            ):
-                if key in r and (getattr(doc, attr) is None or r[key] < getattr(doc, attr)):
-                    setattr(doc, attr, r[key])
-        if "m" in r:
-            doc.mentions.add(r["m"])
-        if "counted" in r and (r["q"], r["counted"]) not in figures:
-            figures.add((r["q"], r["counted"]))
-            doc.counted.append(r["counted"])
-    for doc in claims.values():
-        doc.counted.sort()
-    yield from claims.values()
+        yield Doc(
+            r["c"],
+            "claim",
+            r["g"],
+            body=r["text"],
+            claimant=r.get("who"),
+            cue=r.get("cue"),
+            day=r.get("date"),
+            article=r.get("a"),
+        )
     yield from _simple(store, "article", SCHEMA.NewsArticle, NIF.isString)
     yield from _simple(store, "factcheck", SCHEMA.ClaimReview, SCHEMA.claimReviewed)
     kinds = " ".join(str(NamedNode(k)) for k in ENTITY_CLASSES)
