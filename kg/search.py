@@ -504,6 +504,9 @@ class TextIndex:
             progress(done, max(total, done))
         conn.execute("PRAGMA synchronous = FULL")
         self._set(conn, state="clean", generation=str(generation))
+        # The whole index went through the write-ahead log: fold it into the file now
+        # rather than at some later write, so the disk holds it once.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.trusted = True
         return done
 
