@@ -18,11 +18,11 @@ from fastapi import Request
 from api.evaluate import Answer, QueryJob, answer
 from api.workers import Generations, QueryTimeout, WorkerPool
 from kg.errors import QueryError, StoreError
-from kg.graphstore import GraphStore, open_store
+from kg.graphstore import GraphStore
 from kg.remote import CappedAnswer, RemoteStore, ServerLimit, StoreTimeout
 from kg.search import TextIndex
 from kg.settings import Settings
-from kg.store import ClaimStore
+from kg.store import ClaimStore, config_of, open_store
 
 T = TypeVar("T")
 
@@ -31,7 +31,8 @@ class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store: GraphStore | None = None
-        self.remote = settings.endpoints is not None
+        self.config = config_of(settings)  # where the graph lives
+        self.remote = self.config.remote
         self.generations = Generations(settings.store)
         self.pool = WorkerPool(self.generations, settings.query_workers)
         self._write_lock = asyncio.Lock()
@@ -40,7 +41,7 @@ class Engine:
         """Open the store; embedded: read-write (taking RocksDB's lock), checkpoint it, start
         the workers; remote: check that the server answers as claimgraph needs."""
         loop = asyncio.get_running_loop()
-        self.store = await loop.run_in_executor(None, open_store, self.settings.store_config)
+        self.store = await loop.run_in_executor(None, open_store, self.config)
         await loop.run_in_executor(None, self._check_index, self.store)
         if not isinstance(self.store, ClaimStore):
             return
@@ -63,7 +64,7 @@ class Engine:
         """The search index, checked (a reopened store's index is checked again first)."""
         if self.store is None:
             self.store = await asyncio.get_running_loop().run_in_executor(
-                None, open_store, self.settings.store_config
+                None, open_store, self.config
             )
         index = self.store.index
         if index is None:
@@ -92,7 +93,7 @@ class Engine:
         generation to the query workers."""
         if self.store is None:
             self.store = await asyncio.get_running_loop().run_in_executor(
-                None, open_store, self.settings.store_config
+                None, open_store, self.config
             )
         store = self.store
         loop = asyncio.get_running_loop()
@@ -115,7 +116,7 @@ class Engine:
         assert self.store is not None
         self.store.close()
         try:
-            self.store = open_store(self.settings.store_config)
+            self.store = open_store(self.config)
         except StoreError:
             self.store = None  # the next write opens it again, or says why it cannot
 

@@ -33,7 +33,7 @@ class FactcheckSync:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.minutes = engine.settings.factcheck_sync_minutes
-        self.book = SourceBook(engine.settings.store_config.beside(SOURCES_SUFFIX))
+        self.book = SourceBook(engine.config.beside(SOURCES_SUFFIX))
         self.rounds = 0
         self.last: SyncReport | None = None
         self._task: asyncio.Task[None] | None = None
@@ -90,7 +90,7 @@ class FactcheckSync:
             store_now = engine.store
             assert store_now is not None
             try:
-                cache = default_cache(settings.store_config.beside(""))
+                cache = default_cache(engine.config.beside(""))
                 matcher = await asyncio.to_thread(_matcher, store_now, cache)
                 if matcher is not None:
                     report.links = await engine.write(lambda s: link_claims(s, matcher, base=base))

@@ -8,8 +8,8 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
-from kg.graphstore import StoreConfig
 from kg.settings import Settings
+from kg.store import StoreConfig, config_of
 
 
 def serve(store: StoreConfig, host: str, port: int, query_timeout: float, **settings: Any) -> None:
@@ -38,7 +38,7 @@ def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else Settings.from_env().store
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
     config = Settings.from_env(store=store)
-    serve(config.store_config, "127.0.0.1", port, config.query_timeout)
+    serve(config_of(config), "127.0.0.1", port, config.query_timeout)
 
 
 if __name__ == "__main__":

@@ -173,8 +173,7 @@ def load(
     import kg.ingest
     import kg.search
     from kg.conflicts import refresh_conflicts
-    from kg.graphstore import StoreConfig
-    from kg.store import ClaimStore
+    from kg.store import ClaimStore, StoreConfig
 
     timer = StepTimer()
     kg.search.documents = timer.wrap("index", kg.search.documents)

@@ -35,9 +35,10 @@ from kg.formats import DUMP_FORMATS, names, query_output_names, rdf_format
 if TYPE_CHECKING:
     from pyoxigraph import RdfFormat
 
-    from kg.graphstore import GraphStore, StoreConfig
+    from kg.graphstore import GraphStore
     from kg.remote import Endpoints
     from kg.report import ArticleMeta, Extraction
+    from kg.store import StoreConfig
 
 if TYPE_CHECKING:
     OutFormat = str
@@ -78,7 +79,7 @@ class _State:
 
     @property
     def config(self) -> StoreConfig:
-        from kg.graphstore import StoreConfig
+        from kg.store import StoreConfig
 
         return StoreConfig(self.store_path, self.endpoints)
 
@@ -118,7 +119,7 @@ def guarded(fn: Callable[[], T]) -> T:
 
 @contextmanager
 def open_store(*, read_only: bool = False) -> Iterator[GraphStore]:
-    from kg.graphstore import open_store as _open
+    from kg.store import open_store as _open
 
     store = _open(state.config, read_only=read_only)
     try:

@@ -7,11 +7,3 @@ from pathlib import Path
 
 DEFAULT_BASE_IRI = "https://claimgraph.org/id/"
 DEFAULT_STORE = Path(".claimgraph") / "store"
-
-
-def default_store_path() -> Path:
-    """`$CLAIMGRAPH_STORE`, else `.claimgraph/store` under the working directory."""
-    from kg.settings import Settings  # pydantic: only when a store is looked for
-
-    path: Path = Settings.read("store")
-    return path

@@ -14,12 +14,10 @@ guarantees (README, "How atomic is a write").
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Self
 
 from pyoxigraph import (
@@ -40,7 +38,6 @@ from kg.mapping import ArticleGraphs
 from kg.vocab import PROV, SCHEMA
 
 if TYPE_CHECKING:
-    from kg.remote import Endpoints
     from kg.search import TextIndex
 
 
@@ -282,68 +279,6 @@ class GraphStore(ABC):
                 f"UNION {{ ?e a {SCHEMA.Place} }} }}"
             ),
         )
-
-
-@dataclass(frozen=True)
-class StoreConfig:
-    """Where the graph lives: a directory on disk, or a SPARQL server's endpoints."""
-
-    path: Path | None = None
-    endpoints: Endpoints | None = None
-
-    @property
-    def remote(self) -> bool:
-        return self.endpoints is not None
-
-    def beside(self, suffix: str) -> Path:
-        """A file claimgraph keeps beside the store: the bulk journal and its failures, the
-        match cache, the fact-check sources, the search index. A server's files go beside
-        the default store's directory (which then holds no graph), one name per endpoint,
-        so two servers never share them."""
-        from kg.defaults import default_store_path
-
-        path = self.path or default_store_path()
-        if self.endpoints is None:
-            return Path(f"{path}{suffix}")
-        digest = hashlib.sha256(self.endpoints.query.encode("utf-8")).hexdigest()[:12]
-        return path.parent / f"sparql-{digest}{suffix}"
-
-    def text_index(self) -> TextIndex | None:
-        """The search index of this store (None for a store in memory)."""
-        from kg.search import TextIndex, store_identity
-
-        if self.path is None and self.endpoints is None:
-            return None
-        endpoint = self.endpoints.query if self.endpoints is not None else None
-        identity = store_identity(self.path, endpoint)
-        return TextIndex(self.beside(".search.sqlite"), identity)
-
-    def describe(self) -> str:
-        if self.endpoints is not None:
-            return self.endpoints.query
-        return str(self.path) if self.path is not None else "memory"
-
-
-def open_store(config: StoreConfig, *, read_only: bool = False) -> GraphStore:
-    """The store `config` names: embedded at `path`, or a SPARQL server.
-
-    `read_only` is for commands that only read: they then work on a store this process may
-    not write (kg.store.open_for_reading), and a server refuses their updates.
-    """
-    store: GraphStore
-    if config.endpoints is not None:
-        from kg.remote import RemoteStore
-
-        store = RemoteStore(config.endpoints, read_only=read_only)
-    else:
-        from kg.store import ClaimStore, open_for_reading
-
-        if read_only and config.path is not None:
-            store = open_for_reading(config.path)
-        else:
-            store = ClaimStore(config.path, read_only=read_only)
-    store.index = config.text_index()  # after opening: a new store's IDENTITY exists now
-    return store
 
 
 def write_quads(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
@@ -33,10 +33,6 @@ from pydantic_settings import (
 )
 
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_STORE
-
-if TYPE_CHECKING:
-    from kg.graphstore import StoreConfig
-    from kg.remote import Endpoints
 
 ENV_PREFIX = "CLAIMGRAPH_"
 
@@ -159,30 +155,6 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             raise ValueError(_plain(exc)) from None
 
-    @property
-    def endpoints(self) -> Endpoints | None:
-        """The API's SPARQL server, if the graph lives on one; it waits the query deadline."""
-        if not self.sparql_endpoint:
-            return None
-        from kg.remote import Endpoints  # imports httpx: only when a server is configured
-
-        return Endpoints(
-            query=self.sparql_endpoint,
-            update=self.update_endpoint,
-            graph_store=self.graph_store,
-            user=self.sparql_user,
-            password=self.sparql_password,
-            timeout=max(self.query_timeout, 60.0),
-            base=self.base_iri,
-        )
-
-    @property
-    def store_config(self) -> StoreConfig:
-        """Where the API's graph lives: the store directory, or the SPARQL server."""
-        from kg.graphstore import StoreConfig
-
-        return StoreConfig(self.store, self.endpoints)
-
 
 class _Given(Settings):
     """The same fields and checks over the values given to it, without the environment: what
@@ -198,6 +170,12 @@ class _Given(Settings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings,)
+
+
+def default_store_path() -> Path:
+    """`$CLAIMGRAPH_STORE`, else `.claimgraph/store` under the working directory."""
+    path: Path = Settings.read("store")
+    return path
 
 
 def _from_text(kind: type[int] | type[float], value: Any, info: ValidationInfo) -> Any:

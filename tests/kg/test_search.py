@@ -14,9 +14,10 @@ import kg.search
 from kg.errors import ValidationFailed
 from kg.factcheck.claimreview import read_path
 from kg.factcheck.imports import import_factchecks
-from kg.graphstore import GraphStore, StoreConfig, open_store
+from kg.graphstore import GraphStore
 from kg.ingest import build_graphs, ingest_report
 from kg.search import SearchError, SearchQuery, TextIndex, fts_expression
+from kg.store import StoreConfig, open_store
 from kg.textio import read_article, read_facts
 
 ROOT = Path(__file__).resolve().parents[2]

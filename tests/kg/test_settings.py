@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.settings import ENV_PREFIX, Settings, settings_table
+from kg.store import endpoints_of
 from tests.conftest import ROOT
 
 VARIABLE = re.compile(r"\bCLAIMGRAPH_([A-Z][A-Z0-9_]*)")
@@ -69,7 +70,7 @@ def test_defaults() -> None:
     )
     assert (s.write_token, s.cors_origins, s.factcheck_sync_minutes) == (None, (), 0.0)
     assert (s.sparql_endpoint, s.sparql_timeout, s.cache_dir) == (None, 60.0, None)
-    assert s.endpoints is None
+    assert endpoints_of(s) is None
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +87,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.cors_origins == ("https://a.example", "https://b.example")
     assert s.write_token == "t"
     assert "pw" not in repr(s) and "'t'" not in repr(s)
-    e = s.endpoints
+    e = endpoints_of(s)
     assert e is not None and (e.query, e.password, e.timeout) == (
         "http://h.example/sparql",
         "pw",
