@@ -1157,8 +1157,12 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     query_timeout: Annotated[
-        float, typer.Option("--query-timeout", help="Seconds a SPARQL query may run.")
-    ] = 10.0,
+        float | None,
+        typer.Option(
+            "--query-timeout",
+            help="Seconds a SPARQL query may run (default: $CLAIMGRAPH_QUERY_TIMEOUT, else 10).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, linked data, REST and the query page.
 
@@ -1167,12 +1171,14 @@ def serve(
     """
     from api.server import serve as run_server
 
+    timeout: float = _settings(query_timeout=query_timeout)["query_timeout"]
+
     def run() -> None:
-        if query_timeout <= 0:
+        if timeout <= 0:
             raise InputError("--query-timeout must be a positive number of seconds")
         with open_store():  # a store that cannot open says why here, not in a traceback
             pass
-        run_server(state.config, host, port, query_timeout, base_iri=state.base)
+        run_server(state.config, host, port, timeout, base_iri=state.base)
 
     guarded(run)
 

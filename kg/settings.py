@@ -80,8 +80,8 @@ class Settings(BaseSettings):
     )
     query_timeout: float = Field(
         10.0,
-        description="seconds an API query may take, queueing included (`claimgraph serve` "
-        "takes its `--query-timeout`, default 10, instead)",
+        description="seconds an API query may take, queueing included (`claimgraph serve "
+        "--query-timeout` overrides it)",
     )
     row_cap: int = Field(10_000, description="most rows (or triples) an API result may have")
     max_request_bytes: int = Field(

@@ -3,7 +3,10 @@ read as it always was (numbers as Python reads them, empty as unset, clear error
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +151,20 @@ def test_the_command_line_reads_its_variables_through_the_settings(
     r = runner.invoke(app, ["--store", store, "stats"])
     assert r.exit_code == 2
     assert "need --sparql-endpoint" in r.stderr
+
+
+def test_serve_takes_its_deadline_from_the_variable(tmp_path: Path) -> None:
+    """`claimgraph serve` without `--query-timeout` reads CLAIMGRAPH_QUERY_TIMEOUT (it used
+    to pass its own default of 10, so the variable did nothing): a bad value stops it before
+    it listens, where before it started the server with 10 s."""
+    exe = Path(sys.executable).parent / "claimgraph"
+    env = {**os.environ, "CLAIMGRAPH_QUERY_TIMEOUT": "0"}
+    r = subprocess.run(
+        [str(exe), "--store", str(tmp_path / "store"), "serve", "--port", "9"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    assert "query_timeout must be a positive number of seconds" in r.stderr
