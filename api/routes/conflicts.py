@@ -112,9 +112,10 @@ async def _details(engine: Engine, pairs: list[Row]) -> dict[int, Row]:
     articles."""
     if not pairs:
         return {}
+    both = _one("A") + "\n  " + _one("B")
     branches = []
     for n, pair in enumerate(pairs):
-        pattern = _one("A") + "\n  " + _one("B")
+        pattern = both
         for k in ("cA", "qA", "cB", "qB"):
             pattern = pattern.replace(f"?{k} ", iri(pair[k].value) + " ")
         branches.append(f"{{ SELECT * WHERE {{ {pattern}\n  BIND({n} AS ?n) }} LIMIT 1 }}")
