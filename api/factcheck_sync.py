@@ -21,8 +21,8 @@ from kg.factcheck.links import build_matcher, default_cache, link_claims
 from kg.factcheck.matching import Matcher
 from kg.factcheck.sources import SOURCES_SUFFIX, SourceBook
 from kg.factcheck.sync import SyncReport, pull_sources, store_pulled
-from kg.graphstore import GraphStore
-from kg.vocab import SCHEMA
+from kg.graph.vocab import SCHEMA
+from kg.store.graphstore import GraphStore
 
 log = logging.getLogger("claimgraph.sync")
 

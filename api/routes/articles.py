@@ -18,19 +18,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
+from api.dependencies import EngineDep, Writer
 from api.routes import models as m
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    Writer,
-    base_iri,
-    local_link,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, base_iri, local_link, page, select, v, values_of
 from api.routes.paging import After, DatedListing, dated_iris
 from kg.errors import (
     ExtractionStepError,
@@ -39,10 +29,16 @@ from kg.errors import (
     ValidationFailed,
     http_status,
 )
-from kg.graphstore import GraphStore
-from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
-from kg.textio import MAX_ARTICLE_BYTES, check_text
-from kg.vocab import SCHEMA
+from kg.extract.report import (
+    ArticleMeta,
+    Extraction,
+    mistyped_references,
+    parse_report,
+    spans_outside,
+)
+from kg.extract.textio import MAX_ARTICLE_BYTES, check_text
+from kg.graph.vocab import SCHEMA
+from kg.store.graphstore import GraphStore
 
 router = APIRouter(tags=["articles"])
 _EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-extract")
@@ -62,7 +58,7 @@ class ArticleIn(BaseModel):
     publisher: str | None = Field(default=None, max_length=500)
     title: str | None = Field(default=None, max_length=2000)
     facts: dict[str, Any] | None = Field(
-        None, description="A fact sheet (kg.report format) for `text`; skips extraction"
+        None, description="A fact sheet (kg.extract.report format) for `text`; skips extraction"
     )
 
     @model_validator(mode="after")
@@ -160,8 +156,8 @@ def _extract(body: ArticleIn, meta: ArticleMeta) -> tuple[str, Extraction]:
 def _store(
     store: GraphStore, text: str, report: Extraction, base: str, model: str
 ) -> tuple[Any, int]:
-    from kg.conflicts import count_conflicts
-    from kg.ingest import ingest_report
+    from kg.ingest.article import ingest_report
+    from kg.ingest.conflicts import count_conflicts
 
     result = ingest_report(store, text, report, base=base, model_version=model, conflicts=True)
     return result, count_conflicts(store, base)

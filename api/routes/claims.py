@@ -15,11 +15,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import (
     PAGE_ROWS,
-    EngineDep,
     Limit,
     Offset,
     Row,
@@ -46,7 +46,7 @@ from api.routes.paging import (
     encode_cursor,
     no_offset_with,
 )
-from kg.vocab import CG, PROV, SCHEMA
+from kg.graph.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["claims"])
 

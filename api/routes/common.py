@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote, urlencode, urlparse
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request
 from pyoxigraph import Literal, NamedNode
 
-from api.engine import Engine, get_engine
+from api.engine import Engine
 from api.evaluate import QueryJob
 from api.routes.models import Page
 from api.workers import QueryTimeout, WorkerLost
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
 CONTEXT_PATH = "/context.jsonld"
 MAX_PAGE = 100
 # Rows a linked-data page lists of each kind (a resource's triples: five times as many).
@@ -265,33 +263,6 @@ def page(
 
 def quote_id(ident: str) -> str:
     return quote(ident, safe="/:")
-
-
-# -- writes -----------------------------------------------------------------------------
-
-
-def require_writer(request: Request, engine: EngineDep) -> None:
-    """Bearer-token check for write endpoints: 401 without a token, 403 with a wrong one.
-
-    With no `CLAIMGRAPH_WRITE_TOKEN` configured every write is refused (403): a server is
-    read-only unless its operator chose otherwise.
-    """
-    expected = engine.settings.write_token
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header or scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(
-            401,
-            "this endpoint writes to the graph: send `Authorization: Bearer <token>`",
-            headers={"WWW-Authenticate": 'Bearer realm="claimgraph"'},
-        )
-    if not expected:
-        raise HTTPException(403, "writes are disabled on this server (no write token is set)")
-    if not secrets.compare_digest(token.strip().encode(), expected.encode()):
-        raise HTTPException(403, "the write token is not valid")
-
-
-Writer = Annotated[None, Depends(require_writer)]
 
 
 def v(row: Row, key: str) -> str | None:

@@ -1,6 +1,6 @@
 """`/conflicts`: pairs of claims whose figures for the same thing cannot both be right.
 
-The pairs are the `cg:conflictsWith` links `kg.conflicts` derives (recomputed after every
+The pairs are the `cg:conflictsWith` links `kg.ingest.conflicts` derives (recomputed after every
 article stored through the API); each pair is listed once, with both figures and claimants.
 """
 
@@ -10,11 +10,11 @@ import bisect
 
 from fastapi import APIRouter, Request
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
 from api.routes.common import (
-    EngineDep,
     Limit,
     Offset,
     PerGeneration,
@@ -34,7 +34,7 @@ from api.routes.paging import (
     encode_cursor,
     no_offset_with,
 )
-from kg.vocab import CG, PROV, SCHEMA
+from kg.graph.vocab import CG, PROV, SCHEMA
 
 router = APIRouter(tags=["conflicts"])
 

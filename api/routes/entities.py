@@ -11,10 +11,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import (
-    EngineDep,
     Limit,
     Offset,
     Row,
@@ -28,7 +28,7 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.paging import After, decode_cursor, encode_cursor, no_offset_with
-from kg.vocab import CG, ORG, OWL, RDFS, SCHEMA
+from kg.graph.vocab import CG, ORG, OWL, RDFS, SCHEMA
 
 router = APIRouter(tags=["entities"])
 

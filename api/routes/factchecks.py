@@ -14,27 +14,18 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import Field
 
+from api.dependencies import EngineDep, Writer
 from api.engine import Engine
 from api.routes import models as m
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    Writer,
-    base_iri,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, base_iri, page, select, v, values_of
 from api.routes.paging import After, DatedListing, dated_iris
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
 from kg.factcheck.links import build_matcher, default_cache
 from kg.factcheck.matching import Matcher
 from kg.factcheck.rdf import review_iri
-from kg.graphstore import GraphStore
-from kg.vocab import CG, SCHEMA, SCHEMA_CONTEXT
+from kg.graph.vocab import CG, SCHEMA, SCHEMA_CONTEXT
+from kg.store.graphstore import GraphStore
 
 router = APIRouter(tags=["fact-checks"])
 

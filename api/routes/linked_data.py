@@ -25,6 +25,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pyoxigraph import RdfFormat
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.negotiation import choose
 from api.routes import html as h
@@ -32,7 +33,6 @@ from api.routes.claims import factchecks_of, index_keys
 from api.routes.common import (
     CONTEXT_PATH,
     PAGE_ROWS,
-    EngineDep,
     Row,
     base_iri,
     construct,
@@ -44,18 +44,7 @@ from api.routes.common import (
     values_of,
 )
 from api.routes.models import CONTEXT
-from kg.formats import (
-    DUMP_FORMATS,
-    GRAPH_FORMATS,
-    HTML,
-    TURTLE,
-    Format,
-    by_name,
-    content_type,
-    names,
-)
-from kg.settings import Settings
-from kg.vocab import (
+from kg.graph.vocab import (
     CG,
     NIF,
     ORG,
@@ -68,6 +57,17 @@ from kg.vocab import (
     SEM,
     WIKIDATA_ENTITY,
     turtle_prefixes,
+)
+from kg.settings import Settings
+from kg.store.formats import (
+    DUMP_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    TURTLE,
+    Format,
+    by_name,
+    content_type,
+    names,
 )
 
 router = APIRouter(tags=["linked data"])
@@ -487,7 +487,7 @@ async def context() -> JSONResponse:
 
 @lru_cache(maxsize=1)
 def _ontology_docs() -> str:
-    from kg.ontology import docs_html, load_graph
+    from kg.graph.ontology import docs_html, load_graph
 
     return docs_html(load_graph())
 
@@ -498,7 +498,7 @@ def _ontology_docs() -> str:
     response_class=HTMLResponse,
 )
 async def ontology(request: Request, format: FormatParam = None) -> Response:
-    from kg.resources import ontology_path
+    from kg.graph.resources import ontology_path
 
     chosen = negotiate(request, format, (HTML, TURTLE))
     if chosen is TURTLE:
@@ -630,7 +630,7 @@ def _dump_checkpoint(engine: Engine, where: Path, fmt: RdfFormat, sink: _ChunkSi
     engine's own generations can be collected while a long dump still reads them, so the
     dump gets a checkpoint of its own, deleted when it ends).
     """
-    from kg.store import ClaimStore
+    from kg.store.embedded import ClaimStore
 
     assert engine.store is not None, "the engine is not started"
     prefixes = PREFIXES if not fmt.supports_datasets else None

@@ -16,14 +16,15 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pyoxigraph import Literal
 
+from api.dependencies import EngineDep
 from api.negotiation import choose
 from api.routes import html as h
 from api.routes import models as m
 from api.routes.claims import claim_href
-from api.routes.common import EngineDep, Limit, Row, local_link, page, select, v, values_of
+from api.routes.common import Limit, Row, local_link, page, select, v, values_of
 from api.routes.paging import After, decode_cursor, encode_cursor
-from kg.formats import HTML, Format
-from kg.vocab import CG, PROV, SCHEMA
+from kg.graph.vocab import CG, PROV, SCHEMA
+from kg.store.formats import HTML, Format
 
 router = APIRouter(tags=["fact-checks"])
 LISTING = "/factchecks/matches"

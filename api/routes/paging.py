@@ -34,7 +34,7 @@ from pyoxigraph import Literal
 
 from api.engine import Engine
 from api.routes.common import PerGeneration, Row, select, select_capped, v, values_of
-from kg.vocab import SCHEMA, XSD
+from kg.graph.vocab import SCHEMA, XSD
 
 After = Annotated[
     str | None,

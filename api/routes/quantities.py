@@ -13,22 +13,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from api.dependencies import EngineDep
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    fv,
-    iri,
-    lit,
-    named,
-    one_of,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, fv, iri, lit, named, one_of, page, select, v, values_of
 from api.routes.paging import (
     After,
     DatedListing,
@@ -38,7 +26,7 @@ from api.routes.paging import (
     encode_cursor,
     no_offset_with,
 )
-from kg.vocab import CG, PROV, SCHEMA, SEM
+from kg.graph.vocab import CG, PROV, SCHEMA, SEM
 
 router = APIRouter(tags=["quantities"])
 
