@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kg.cli.common import app, guarded, progress_bar
 from kg.errors import (
     ExtractionStepError,
     InputError,
@@ -17,7 +18,6 @@ from kg.errors import (
 
 if TYPE_CHECKING:
     from kg.extract.report import ArticleMeta, Extraction
-from kg.cli.common import app, guarded, progress_bar
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -29,7 +29,7 @@ def _date(value: str | None) -> dt.date | None:
         raise InputError(f"--published {value!r} is not a date: write it as YYYY-MM-DD") from None
 
 
-def _meta(
+def meta_of(
     base: ArticleMeta | None,
     published: str | None,
     url: str | None,
@@ -50,7 +50,7 @@ def _meta(
     return meta
 
 
-def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
+def text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
     """Plain text as it is; HTML reduced to its main text, its metadata under the flags'."""
     from kg.extract.textio import looks_like_html, read_article
 
@@ -64,7 +64,7 @@ def _text_and_meta(path: Path, meta: ArticleMeta) -> tuple[str, ArticleMeta]:
     return body, merged
 
 
-def _extract(text: str, meta: ArticleMeta, file: Path) -> Extraction:
+def extract_file(text: str, meta: ArticleMeta, file: Path) -> Extraction:
     """The article's report; a failing extraction step is reported with the file's name."""
     from kg.extract import extract
 
@@ -126,8 +126,8 @@ def extract(
         raise InputError(
             "--out is for a directory or JSONL file of articles; one article prints its report"
         )
-    text, meta = _text_and_meta(file, _meta(None, published, url, publisher))
-    report = _extract(text, meta, file)
+    text, meta = text_and_meta(file, meta_of(None, published, url, publisher))
+    report = extract_file(text, meta, file)
     if format is ReportFormat.json:
         typer.echo(_report_json(report))
     else:

@@ -7,17 +7,12 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from kg.errors import (
-    InputError,
-)
-
-if TYPE_CHECKING:
-    pass
 from kg.cli.common import current, factcheck_app, guarded, open_store, progress_bar, source_app
+from kg.errors import InputError
 
 
 @factcheck_app.command("import")

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from kg.cli.common import app, current, guarded, open_store, progress_bar
+from kg.cli.extract import PublishedOpt, PublisherOpt, UrlOpt, extract_file, meta_of, text_and_meta
 from kg.errors import (
     InputError,
     ValidationFailed,
     exit_code,
 )
-
-if TYPE_CHECKING:
-    pass
-from kg.cli.common import app, current, guarded, open_store, progress_bar
-from kg.cli.extract import PublishedOpt, PublisherOpt, UrlOpt, _extract, _meta, _text_and_meta
 
 
 @app.command()
@@ -64,11 +61,11 @@ def ingest(
     if facts is not None:
         text = read_article(file)
         report = read_facts(facts, text)
-        report.article = _meta(report.article, published, url, publisher, title)
+        report.article = meta_of(report.article, published, url, publisher, title)
         model = "fact sheet"
     else:
-        text, meta = _text_and_meta(file, _meta(None, published, url, publisher, title))
-        report = _extract(text, meta, file)
+        text, meta = text_and_meta(file, meta_of(None, published, url, publisher, title))
+        report = extract_file(text, meta, file)
         from kg.extract import model_version
 
         model = model_version()

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from kg.errors import (
-    OntologyError,
-)
-
-if TYPE_CHECKING:
-    pass
 from kg.cli.common import guarded, ontology_app
+from kg.errors import OntologyError
 
 
 @ontology_app.command("check")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from kg.cli.common import app, current, guarded, open_store
 from kg.errors import (
     InputError,
     QueryError,
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from pyoxigraph import RdfFormat
 
     from kg.store.graphstore import GraphStore
-from kg.cli.common import app, current, guarded, open_store
 
 if TYPE_CHECKING:
     OutFormat = str

@@ -6,17 +6,12 @@ import datetime as dt
 import json
 import time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from kg.errors import (
-    InputError,
-)
-
-if TYPE_CHECKING:
-    pass
 from kg.cli.common import app, current, guarded, open_store, progress_bar
+from kg.errors import InputError
 
 
 class SearchKind(StrEnum):

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from kg.errors import (
-    InputError,
-)
-
-if TYPE_CHECKING:
-    pass
 from kg.cli.common import _settings, app, current, guarded, open_store
+from kg.errors import InputError
 
 
 @app.command()
