@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from api.dependencies import EngineDep, Writer
 from api.routes import models as m
-from api.routes.common import Limit, Offset, base_iri, local_link, page, select, v, values_of
+from api.routes.common import Limit, Offset, base_iri, local_link, page, select, v
 from api.routes.paging import After, DatedListing, dated_iris
 from kg.errors import (
     ExtractionStepError,
@@ -37,6 +37,7 @@ from kg.extract.report import (
     spans_outside,
 )
 from kg.extract.textio import MAX_ARTICLE_BYTES, check_text
+from kg.graph import queries
 from kg.graph.vocab import SCHEMA
 from kg.store.graphstore import GraphStore
 
@@ -172,11 +173,7 @@ def _model_version() -> str:
         return "spacy"
 
 
-def _article_keys(dates: str) -> str:
-    return f"SELECT DISTINCT ?d ?a WHERE {{ ?a a {SCHEMA.NewsArticle} . {dates} }}"
-
-
-ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), _article_keys)
+ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), queries.article_keys)
 
 
 @router.get(
@@ -192,17 +189,7 @@ async def list_articles(
     rows = []
     if iris:
         # The details (and the claim counts) of the page's articles only.
-        rows = await select(
-            engine,
-            f"""SELECT ?a (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline) (SAMPLE(?d) AS ?date)
-       (SAMPLE(?pn) AS ?publisher) (COUNT(DISTINCT ?c) AS ?claims) WHERE {{
-  {values_of("?a", iris)}
-  OPTIONAL {{ ?a {SCHEMA.url} ?u }} OPTIONAL {{ ?a {SCHEMA.headline} ?h }}
-  OPTIONAL {{ ?a {SCHEMA.datePublished} ?d }}
-  OPTIONAL {{ ?a {SCHEMA.publisher}/{SCHEMA.name} ?pn }}
-  OPTIONAL {{ ?c {SCHEMA.appearance} ?a ; a {SCHEMA.Claim} }}
-}} GROUP BY ?a""",
-        )
+        rows = await select(engine, queries.article_summaries(iris))
     by_iri = {r["a"].value: r for r in rows}
     items = [
         m.Article(

@@ -1,8 +1,8 @@
 """What the resource routers share: running SELECTs through the engine, IRIs, paging, auth.
 
 Every read goes through `Engine.query` (a worker process over a checkpoint), so the event loop
-only parses the JSON answer. User input reaches SPARQL only as a serialised term
-(`str(Literal(x))`, `str(NamedNode(x))`), which escapes it, never pasted raw.
+only parses the JSON answer. The queries themselves are written in `kg.graph.queries`, where
+user input reaches SPARQL only as a serialised term, which escapes it, never pasted raw.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote, urlencode, urlparse
 
 from fastapi import HTTPException, Query, Request
-from pyoxigraph import Literal, NamedNode
 
 from api.engine import Engine
 from api.evaluate import QueryJob
 from api.routes.models import Page
 from api.workers import QueryTimeout, WorkerLost
+from kg.graph.queries import iri_term
 from kg.graph.vocab import PREFIXES
 
 CONTEXT_PATH = "/context.jsonld"
@@ -96,17 +96,13 @@ async def construct(engine: Engine, sparql: str, fmt: str) -> bytes:
 # -- terms ------------------------------------------------------------------------------
 
 
-def lit(value: str) -> str:
-    """A user's string as a SPARQL literal, escaped by pyoxigraph."""
-    return str(Literal(value))
-
-
-def iri(value: str) -> str:
-    """An IRI as a SPARQL term; 404 when it is not one (it cannot name anything we hold)."""
+def checked_iri(value: str) -> str:
+    """The IRI given; 404 when it is not one (it cannot name anything we hold)."""
     try:
-        return str(NamedNode(value))
+        iri_term(value)
     except ValueError:
         raise HTTPException(404, f"{value!r} is not an IRI this graph could hold") from None
+    return value
 
 
 def base_iri(engine: Engine) -> str:
@@ -187,24 +183,13 @@ async def named(engine: Engine, value: str) -> list[str]:
     the search index's table of names: a SPARQL filter on every name read all of them (1.0 s
     of a 1.1 s page at 100,000 articles).
 
-    A route then joins them as constants (`values_of`): an index lookup, where a name
-    FILTER in the listing's own query made the engine test every row's name.
+    A route then joins them as constants (`kg.graph.queries.values_of`): an index lookup,
+    where a name FILTER in the listing's own query made the engine test every row's name.
     """
     if value.startswith(("http://", "https://")):
-        iri(value)
-        return [value]
+        return [checked_iri(value)]
     index = await engine.text_index()
     return await asyncio.to_thread(index.named, value)
-
-
-def values_of(var: str, iris: list[str]) -> str:
-    """`VALUES ?var { <iri> … }`: the IRIs as constants of the query."""
-    return f"VALUES {var} {{ {' '.join(str(NamedNode(x)) for x in iris)} }}"
-
-
-def one_of(var: str, iris: list[str]) -> str:
-    """`?var IN (<iri>, …)`: a test of a bound variable against the IRIs."""
-    return f"{var} IN ({', '.join(str(NamedNode(x)) for x in iris)})"
 
 
 # -- paging -----------------------------------------------------------------------------

@@ -29,21 +29,21 @@ from api.dependencies import EngineDep
 from api.engine import Engine
 from api.negotiation import choose
 from api.routes import html as h
-from api.routes.claims import factchecks_of, index_keys
+from api.routes.claims import index_keys
 from api.routes.common import (
     CONTEXT_PATH,
     PAGE_ROWS,
     Row,
     base_iri,
+    checked_iri,
     construct,
-    iri,
     local_link,
     resource_id,
     select,
     served_prefix,
-    values_of,
 )
 from api.routes.models import CONTEXT
+from kg.graph import queries
 from kg.graph.vocab import (
     CG,
     NIF,
@@ -54,7 +54,6 @@ from kg.graph.vocab import (
     RDF,
     RDFS,
     SCHEMA,
-    SEM,
     WIKIDATA_ENTITY,
     turtle_prefixes,
 )
@@ -133,16 +132,13 @@ async def dereference(
 async def describe(request: Request, engine: Engine, subject: str, fmt: str | None) -> Response:
     """The resource `subject` as a page or as RDF; 404 when the graph has no triple about it."""
     chosen = negotiate(request, fmt, DESCRIBE_FORMATS)
-    s = iri(subject)
-    triples = await select(
-        engine,
-        f"SELECT DISTINCT ?p ?o WHERE {{ {s} ?p ?o }} ORDER BY ?p ?o LIMIT {PAGE_ROWS * 5}",
-    )
+    subject = checked_iri(subject)
+    triples = await select(engine, queries.resource_triples(subject, limit=PAGE_ROWS * 5))
     if not triples:
         raise HTTPException(404, f"the graph holds nothing about <{subject}>")
     headers = {"vary": "Accept"}
     if chosen is not HTML:
-        body = await construct(engine, cbd_query(subject), chosen.key)
+        body = await construct(engine, queries.resource_description(subject), chosen.key)
         return Response(body, headers={**headers, "content-type": content_type(chosen)})
     types = {t["o"].value for t in triples if t["p"].value == RDF.type.value}
     if SCHEMA.Claim.value in types:
@@ -154,17 +150,6 @@ async def describe(request: Request, engine: Engine, subject: str, fmt: str | No
     else:
         content = generic_page(engine, subject, triples)
     return HTMLResponse(content, headers=headers)
-
-
-def cbd_query(subject: str) -> str:
-    """The resource's triples, its blank nodes', its spans', and its proposition graph."""
-    s = iri(subject)
-    return f"""CONSTRUCT {{ {s} ?p ?o . ?x ?xp ?xo . ?y ?yp ?yo }} WHERE {{
-  {{ {s} ?p ?o }}
-  UNION {{ {s} ?bp ?x . ?x ?xp ?xo . FILTER (isBlank(?x) || ?bp IN
-           ({CG.contentSpan}, {CG.cueSpan}, {CG.span}, {SCHEMA.reviewRating})) }}
-  UNION {{ GRAPH {s} {{ ?y ?yp ?yo }} }}
-}}"""
 
 
 def _first(triples: list[Row], predicate: str) -> str | None:
@@ -208,16 +193,8 @@ def _alternates(engine: Engine, subject: str) -> str:
 
 
 async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
-    s = iri(subject)
     offices, made, mentioned = await asyncio.gather(
-        select(
-            engine,
-            f"""SELECT DISTINCT ?post ?label ?org ?orgName ?j ?jName WHERE {{
-  {s} {ORG.holds} ?post . ?post {RDFS.label} ?label .
-  OPTIONAL {{ ?post {ORG.postIn} ?org . OPTIONAL {{ ?org {SCHEMA.name} ?orgName }} }}
-  OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
-}} ORDER BY ?label LIMIT {PAGE_ROWS}""",
-        ),
+        select(engine, queries.offices_of(subject, limit=PAGE_ROWS)),
         _newest_claims(engine, claimants=[subject]),
         _newest_claims(engine, mentioning=[subject]),
     )
@@ -256,16 +233,6 @@ async def entity_page(engine: Engine, subject: str, triples: list[Row]) -> str:
 
 
 _ALT = SCHEMA.alternateName.value
-RDF_TYPE_CLAIM = f"a {SCHEMA.Claim}"
-
-
-def _claims_query(pattern: str) -> str:
-    return f"""SELECT ?c ?text ?cue ?who ?whoName ?a ?url ?date WHERE {{
-  {pattern}
-  ?c {SCHEMA.text} ?text ; {CG.cue} ?cue ; {PROV.wasAttributedTo} ?who ; {SCHEMA.appearance} ?a .
-  OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
-  OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
-}} ORDER BY DESC(?date) ?c LIMIT {PAGE_ROWS}"""
 
 
 async def _newest_claims(
@@ -278,7 +245,7 @@ async def _newest_claims(
     iris = [c for _, c in keys if c is not None]
     if not iris:
         return []
-    return await select(engine, _claims_query(values_of("?c", iris)))
+    return await select(engine, queries.claim_rows(iris, limit=PAGE_ROWS))
 
 
 def _claims_table(engine: Engine, rows: list[Row]) -> str:
@@ -301,42 +268,12 @@ def _claims_table(engine: Engine, rows: list[Row]) -> str:
 
 
 async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
-    s = iri(subject)
     info, quantities, events, conflicts, checks = await asyncio.gather(
-        select(
-            engine,
-            f"""SELECT ?a ?string ?begin ?end ?url ?headline ?date ?who ?whoName ?typeLabel
-       ?certainty ?polarity ?tense ?medium ?mediumName ?cueText ?confidence WHERE {{
-  {s} {SCHEMA.appearance} ?a ; {PROV.wasAttributedTo} ?who ; {CG.contentSpan} ?span ;
-     {CG.cue} ?cueText .
-  ?span {NIF.beginIndex} ?begin ; {NIF.endIndex} ?end .
-  ?a {NIF.isString} ?string .
-  OPTIONAL {{ ?a {SCHEMA.url} ?url }} OPTIONAL {{ ?a {SCHEMA.headline} ?headline }}
-  OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }}
-  OPTIONAL {{ ?who {SCHEMA.name} ?whoName }}
-  OPTIONAL {{ {s} {CG.claimType} ?type . BIND (STRAFTER(STR(?type), "#") AS ?typeLabel) }}
-  OPTIONAL {{ {s} {CG.certainty} ?certainty }} OPTIONAL {{ {s} {CG.polarity} ?polarity }}
-  OPTIONAL {{ {s} {CG.temporality} ?tense }} OPTIONAL {{ {s} {CG.confidence} ?confidence }}
-  OPTIONAL {{ {s} {CG.medium} ?medium . OPTIONAL {{ ?medium {SCHEMA.name} ?mediumName }} }}
-}} LIMIT 1""",
-        ),
-        select(engine, quantities_of(s)),
-        select(
-            engine,
-            f"""SELECT ?e (GROUP_CONCAT(DISTINCT STRAFTER(STR(?type), "#"); separator=", ")
-       AS ?types) (SAMPLE(?l) AS ?label) (SAMPLE(?actorName) AS ?actor)
-       (SAMPLE(?placeName) AS ?place) (SAMPLE(?ts) AS ?when) WHERE {{
-  GRAPH {s} {{ ?e a ?type . OPTIONAL {{ ?e {RDFS.label} ?l }}
-    OPTIONAL {{ ?e {SEM.hasTimeStamp} ?ts }} }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasActor} ?actor_ }} ?actor_ {SCHEMA.name} ?actorName }}
-  OPTIONAL {{ GRAPH {s} {{ ?e {SEM.hasPlace} ?place_ }} ?place_ {SCHEMA.name} ?placeName }}
-}} GROUP BY ?e ORDER BY ?e LIMIT {PAGE_ROWS}""",
-        ),
-        select(
-            engine,
-            _claims_query(f"{s} {CG.conflictsWith} ?c . ?c {RDF_TYPE_CLAIM} ."),
-        ),
-        select(engine, factchecks_of(s)),
+        select(engine, queries.claim_in_context(subject)),
+        select(engine, queries.quantities_of_claim(subject, limit=PAGE_ROWS)),
+        select(engine, queries.events_of_claim(subject, limit=PAGE_ROWS)),
+        select(engine, queries.claims_conflicting_with(subject, limit=PAGE_ROWS)),
+        select(engine, queries.factchecks_of_claim(subject, limit=PAGE_ROWS)),
     )
     body: list[str] = []
     title = short(subject)
@@ -419,17 +356,8 @@ async def claim_page(engine: Engine, subject: str, triples: list[Row]) -> str:
     return h.page(title, body, iri=subject, alternates=_alternates(engine, subject))
 
 
-def quantities_of(claim: str) -> str:
-    return f"""SELECT ?q ?surface ?value ?qualifier ?counted WHERE {{
-  {claim} {CG.mentionsQuantity} ?q . ?q {CG.surfaceText} ?surface ; {SCHEMA.value} ?value .
-  OPTIONAL {{ ?q {CG.qualifier} ?qual . BIND (STRAFTER(STR(?qual), "#") AS ?qualifier) }}
-  OPTIONAL {{ ?q {CG.counted} ?counted }}
-}} ORDER BY ?q LIMIT {PAGE_ROWS}"""
-
-
 async def article_page(engine: Engine, subject: str, triples: list[Row]) -> str:
-    s = iri(subject)
-    claims = await select(engine, _claims_query(f"?c {RDF_TYPE_CLAIM} ; {SCHEMA.appearance} {s} ."))
+    claims = await select(engine, queries.claims_in_article(subject, limit=PAGE_ROWS))
     title = _first(triples, SCHEMA.headline.value) or _first(triples, SCHEMA.url.value) or subject
     url = _first(triples, SCHEMA.url.value)
     publishers = _all(triples, SCHEMA.publisher.value)
@@ -518,19 +446,7 @@ async def ontology(request: Request, format: FormatParam = None) -> Response:
     responses={200: {"content": {"text/turtle": {}}}},
 )
 async def void(request: Request, engine: EngineDep) -> Response:
-    counts = await select(
-        engine,
-        f"""SELECT * WHERE {{
-  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
-  {{ SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE {{ GRAPH ?g {{ }} }} }}
-  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
-      VALUES ?t {{ {SCHEMA.Person} {SCHEMA.Organization} {SCHEMA.Place} {CG.Group} }}
-      ?e a ?t }} }}
-  {{ SELECT (COUNT(DISTINCT ?c) AS ?claims) WHERE {{ ?c a {SCHEMA.Claim} }} }}
-  {{ SELECT (COUNT(DISTINCT ?a) AS ?articles) WHERE {{ ?a a {SCHEMA.NewsArticle} }} }}
-  {{ SELECT (COUNT(DISTINCT ?r) AS ?reviews) WHERE {{ ?r a {SCHEMA.ClaimReview} }} }}
-}}""",
-    )
+    counts = await select(engine, queries.dataset_counts())
     n = {k: int(v.value) for k, v in (counts[0] if counts else {}).items()}
     origin = str(request.base_url).rstrip("/")
     base = base_iri(engine)
