@@ -196,9 +196,9 @@ def rematch(
     ranking. The pool's embeddings are cached, so only new reviews are embedded.
     """
     from kg.factcheck.links import build_matcher, link_claims
-    from kg.graph.vocab import SCHEMA
+    from kg.graph.queries import any_claim
 
-    if not store.query(f"ASK {{ ?c a {SCHEMA.Claim} }}"):
+    if not store.query(any_claim()):
         return None
     try:
         matcher = build_matcher(store, cache_dir)

@@ -165,6 +165,11 @@ def article_summaries(articles: Iterable[str]) -> str:
 # -- claims -----------------------------------------------------------------------------
 
 
+def any_claim() -> str:
+    """Whether the store holds any claim (ASK)."""
+    return f"ASK {{ ?c a {SCHEMA.Claim} }}"
+
+
 def claim_summaries(
     filters: str, more: tuple[str, str] = ("", ""), limit: int = 1, offset: int = 0
 ) -> str:
