@@ -10,9 +10,10 @@ Ruiz" share the alias "Ruiz" and stay two people. A name that fits several store
 
 from __future__ import annotations
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions
+from pyoxigraph import NamedNode, QuerySolutions
 
 from kg.extract.report import Extraction
+from kg.graph.queries import literal
 from kg.graph.vocab import CG, SCHEMA
 from kg.store.graphstore import GraphStore
 
@@ -22,10 +23,6 @@ _CLASS = {
     "Publisher": SCHEMA.Organization,
     "Place": SCHEMA.Place,
 }
-
-
-def _sparql_string(value: str) -> str:
-    return str(Literal(value))
 
 
 def known_entities(
@@ -52,11 +49,8 @@ def known_entities(
     # cost per article grew with the store (1.3 s at 4,000 articles; bench/SCALE.md).
     blocks = []
     for cls_iri, label, kind in wanted:
-        lit = _sparql_string(label)
-        binds = (
-            f"BIND (<{cls_iri}> AS ?cls) BIND ({lit} AS ?label) "
-            f"BIND ({_sparql_string(kind)} AS ?kind)"
-        )
+        lit = literal(label)
+        binds = f"BIND (<{cls_iri}> AS ?cls) BIND ({lit} AS ?label) BIND ({literal(kind)} AS ?kind)"
         blocks.append(f"{{ ?e {SCHEMA.name} {lit} . ?e a <{cls_iri}> . {binds} }}")
         if kind == "name":  # a stored alias matches only a full name, never another alias
             blocks.append(f"{{ ?e {SCHEMA.alternateName} {lit} . ?e a <{cls_iri}> . {binds} }}")
