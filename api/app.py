@@ -23,6 +23,7 @@ from api.routes import (
     articles,
     claims,
     conflicts,
+    dataset,
     entities,
     factchecks,
     linked_data,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conflicts.router)
     app.include_router(search.router)
     app.include_router(linked_data.router)
+    app.include_router(dataset.router)
     app.include_router(linked_data.resource_router(settings))
     app.mount("/static", ui.static_files(), name="static")
     return app

@@ -13,16 +13,15 @@ import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from fastapi import Request
-
 from api.evaluate import Answer, QueryJob, answer
 from api.workers import Generations, QueryTimeout, WorkerPool
 from kg.errors import QueryError, StoreError
-from kg.graphstore import GraphStore
-from kg.remote import CappedAnswer, RemoteStore, ServerLimit, StoreTimeout
 from kg.search import TextIndex
 from kg.settings import Settings
-from kg.store import ClaimStore, config_of, open_store
+from kg.store.embedded import ClaimStore
+from kg.store.graphstore import GraphStore
+from kg.store.opening import config_of, open_store
+from kg.store.remote import CappedAnswer, RemoteStore, ServerLimit, StoreTimeout
 
 T = TypeVar("T")
 
@@ -155,9 +154,3 @@ def evaluate_remote(store: RemoteStore, job: QueryJob, seconds: float) -> Answer
         return Answer("syntax", message=str(exc))
     except StoreError as exc:
         return Answer("store", message=str(exc))
-
-
-def get_engine(request: Request) -> Engine:
-    """FastAPI dependency: the engine `create_app` started in its lifespan."""
-    engine: Engine = request.app.state.engine
-    return engine

@@ -1,8 +1,9 @@
 """Evaluate one query and serialise its whole result to bytes: what a query worker does.
 
 This module runs inside the worker processes, so it imports pyoxigraph and, of `kg`, only the
-format table `kg.formats` and the vocabulary `kg.vocab` (each pyoxigraph and the standard
-library; `kg`'s own names load lazily): pyshacl and rdflib would slow every worker start.
+format table `kg.store.formats` and the vocabulary `kg.graph.vocab` (each pyoxigraph and
+the standard library; `kg`'s own names load lazily): pyshacl and rdflib would slow every
+worker start.
 
 The row cap is enforced while iterating: a result with more rows than the cap is an error,
 never a silently shortened answer. Because the body is complete before the worker answers,
@@ -29,8 +30,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.formats import rdf_format, results_format
-from kg.vocab import SPARQL_RESULTS_XML
+from kg.graph.vocab import SPARQL_RESULTS_XML
+from kg.store.formats import rdf_format, results_format
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 

@@ -21,8 +21,8 @@ from kg.factcheck.links import build_matcher, default_cache, link_claims
 from kg.factcheck.matching import Matcher
 from kg.factcheck.sources import SOURCES_SUFFIX, SourceBook
 from kg.factcheck.sync import SyncReport, pull_sources, store_pulled
-from kg.graphstore import GraphStore
-from kg.vocab import SCHEMA
+from kg.graph import queries
+from kg.store.graphstore import GraphStore
 
 log = logging.getLogger("claimgraph.sync")
 
@@ -102,6 +102,6 @@ class FactcheckSync:
 def _matcher(store: GraphStore, cache: Path | None) -> Matcher | None:
     """The matcher over the grown pool (outside the write lock: embedding takes a while),
     or None when there is no claim to link. Its embeddings are cached where the CLI's are."""
-    if not store.query(f"ASK {{ ?c a {SCHEMA.Claim} }}"):
+    if not store.query(queries.any_claim()):
         return None
     return build_matcher(store, cache)

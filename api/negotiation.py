@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.formats import Format
+from kg.store.formats import Format
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import uvicorn
 
 from api.app import create_app
 from kg.settings import Settings
-from kg.store import StoreConfig, config_of
+from kg.store.opening import StoreConfig, config_of
 
 
 def serve(store: StoreConfig, host: str, port: int, query_timeout: float, **settings: Any) -> None:

@@ -3,28 +3,27 @@
 The shape follows rdflib-endpoint's `sparql_router`, without its faults: nothing is
 evaluated in the event loop (queries go to worker processes, `api.workers`), every query has
 a deadline and a row cap that end in an error status, never a truncated 200, and SERVICE and
-LOAD are refused before evaluation (`kg.query.check_query`). FROM and FROM NAMED only name
+LOAD are refused before evaluation (`kg.store.query.check_query`). FROM and FROM NAMED only name
 graphs of the store: pyoxigraph never dereferences them.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
-from api.engine import Engine, get_engine
+from api.dependencies import EngineDep
+from api.engine import Engine
 from api.evaluate import QueryJob
 from api.negotiation import choose
 from api.workers import QueryTimeout, WorkerLost
-from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, TURTLE, Format, content_type
-from kg.query import QueryForm, check_query, is_update, names_dataset
-from kg.vocab import PREFIXES, turtle_prefixes
+from kg.graph.vocab import PREFIXES, turtle_prefixes
+from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS, TURTLE, Format, content_type
+from kg.store.query import QueryForm, check_query, is_update, names_dataset
 
 router = APIRouter(tags=["sparql"])
-EngineDep = Annotated[Engine, Depends(get_engine)]
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from api.evaluate import Answer, QueryJob, evaluate
 
 if TYPE_CHECKING:  # the workers themselves import no kg code: their fork server stays light
-    from kg.store import ClaimStore
+    from kg.store.embedded import ClaimStore
 
 # forkserver, not fork: the server has threads (uvicorn, the executor) and an open read-write
 # RocksDB, which a forked child must not inherit. The fork server is a clean process that has

@@ -7,7 +7,7 @@ Reproduce (from the project's root):
 
 The graph is generated, not downloaded: the example articles' fact sheets are replayed as
 many synthetic articles (new URLs, dates and claimant names, so entities and claims grow
-with the graph), mapped to quads with `kg.mapping.article_graphs` and bulk-loaded into
+with the graph), mapped to quads with `kg.graph.mapping.article_graphs` and bulk-loaded into
 Oxigraph. rdflib-endpoint serves the same quads from an rdflib Dataset (union default
 graph). Both run as their own processes on loopback; N async httpx clients send a fixed
 query mix (lookups, 2-hop joins, aggregates, a CONSTRUCT, and for claimgraph linked-data
@@ -37,9 +37,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.mapping import article_graphs  # noqa: E402
-from kg.report import Extraction  # noqa: E402
-from kg.textio import read_article, read_facts  # noqa: E402
+from kg.extract.report import Extraction  # noqa: E402
+from kg.extract.textio import read_article, read_facts  # noqa: E402
+from kg.graph.mapping import article_graphs  # noqa: E402
 
 ARTICLES = ROOT / "examples" / "articles"
 SURNAMES = "Okafor Lindqvist Moreau Tanaka Alvarez Novak Haddad Byrne Kowalski Mensah".split()

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from kg.extract import extract_many
-from kg.report import ArticleMeta
+from kg.extract.report import ArticleMeta
 
 # Development data beside the project (../shared), which only bench/ reads; never a test.
 ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "articles"

@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from kg.factcheck.matching import (  # noqa: E402
     Matcher,
-    MiniLMEncoder,
     iter_trec,
     load_datafeed,
     load_queries,
 )
+from kg.factcheck.retrieval import MiniLMEncoder  # noqa: E402
 
 # The CheckThat! 2022 data and its scorer beside the project (../shared), which only bench/ reads.
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -24,14 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.factcheck.matching import (  # noqa: E402
+from kg.factcheck.matching import Matcher, load_datafeed, load_queries  # noqa: E402
+from kg.factcheck.reranking import (  # noqa: E402
     FEATURE_NAMES,
     CandidateSet,
-    Matcher,
     Reranker,
     default_model_path,
-    load_datafeed,
-    load_queries,
 )
 
 # The CheckThat! 2022 data beside the project (../shared/factcheck), which only bench/ reads.

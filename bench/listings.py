@@ -6,7 +6,7 @@ Reproduce (from the project's root; bench/LISTINGS.md has the figures):
         --out /tmp/cg-listings/after.json
 
 The store is built once when `--store` does not exist yet: bench/api.py's synthetic articles
-(bench/scale.py's bulk path: `kg.mapping` + `Store.bulk_extend`, no resolution, no SHACL),
+(bench/scale.py's bulk path: `kg.graph.mapping` + `Store.bulk_extend`, no resolution, no SHACL),
 the conflicting-figures graph refreshed, and the Snopes fact-check feed of ../shared
 imported so that `/factchecks` has something to list. Later runs reuse it, so a before/after
 comparison reads the same store.
@@ -45,7 +45,7 @@ def build(articles: int, store: Path) -> dict[str, Any]:
     from bench.scale import load  # the bulk path, not a copy of it
     from kg.factcheck.claimreview import read_path
     from kg.factcheck.imports import import_factchecks
-    from kg.store import ClaimStore
+    from kg.store.embedded import ClaimStore
 
     store.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -238,10 +238,11 @@ def main() -> None:
         return
     only = set(args.only.split(",")) if args.only else None
     if args.no_date_cache:
-        from api.routes import common, paging
+        from api.routes import paging
 
-        # What the routes keep per store generation: nothing, as just after a write.
-        for cache in (paging.DATES, paging.UNDATED, common.NAMES):
+        # What the routes keep per store generation: nothing, as just after a write (names
+        # come from the search index's table since 9ef00b6, not from a cache).
+        for cache in (paging.DATES, paging.UNDATED):
             cache.entries = 0
     results = asyncio.run(measure(args.store, args.runs, args.deep, args.follow_below, only))
     out = {

@@ -62,9 +62,9 @@ from bench.api import (  # noqa: E402
     synthetic,
     wait_up,
 )
-from kg.mapping import article_graphs  # noqa: E402
+from kg.graph.mapping import article_graphs  # noqa: E402
 
-BASE = "https://claimgraph.org/id/"  # kg.mapping.DEFAULT_BASE_IRI, the server's default
+BASE = "https://claimgraph.org/id/"  # kg.graph.mapping.DEFAULT_BASE_IRI, the server's default
 INGESTED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # as bench/api.py: reproducible quads
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

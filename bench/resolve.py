@@ -1,4 +1,4 @@
-"""Entity resolution against a growing store: the query of kg/resolve.py against its former
+"""Entity resolution against a growing store: the query of kg/ingest/resolve.py against its former
 shape (a VALUES table joined to `?e a ?cls`), the peer, in the same run on the same store.
 
     .venv/bin/python bench/resolve.py --articles 3000 --reports 20
@@ -22,15 +22,15 @@ from pyoxigraph import NamedNode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.api import samples, synthetic  # noqa: E402
-from kg.mapping import article_graphs  # noqa: E402
-from kg.report import Extraction  # noqa: E402
-from kg.resolve import _CLASS, _sparql_string, known_entities  # noqa: E402
-from kg.store import ClaimStore  # noqa: E402
-from kg.vocab import CG, SCHEMA  # noqa: E402
+from kg.extract.report import Extraction  # noqa: E402
+from kg.graph.mapping import article_graphs  # noqa: E402
+from kg.graph.vocab import CG, SCHEMA  # noqa: E402
+from kg.ingest.resolve import _CLASS, _sparql_string, known_entities  # noqa: E402
+from kg.store.embedded import ClaimStore  # noqa: E402
 
 
 def former(store: ClaimStore, report: Extraction) -> dict[str, NamedNode]:
-    """kg/resolve.py's query until 2026-11-24: one VALUES table for every label."""
+    """kg/ingest/resolve.py's query until 2026-11-24: one VALUES table for every label."""
     wanted: dict[tuple[str, str, str], set[str]] = {}
     for e in report.entities:
         cls = _CLASS.get(e.type)

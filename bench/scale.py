@@ -21,7 +21,7 @@ directory after close. Then claimgraph's server is started on the store (its own
 free loopback port): `--clients` clients send a fixed, seeded query mix for `--seconds`,
 then each kind is sent alone by one client for `--solo-seconds`.
 
-Wall time per ingest step comes from timers around the functions `kg.ingest` calls. A
+Wall time per ingest step comes from timers around the functions `kg.ingest.article` calls. A
 `--pilot` ingest comes first; before each size, the load time is extrapolated from the
 largest ingest so far (`Growth`), and a size over `--budget-minutes` is not ingested: the
 largest size estimated to fit is, and the full size is bulk-loaded (mapping and
@@ -64,10 +64,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.api import P, free_port, pct, samples, stop, synthetic, wait_up  # noqa: E402
-from kg.articles import pool as _pool  # noqa: E402
-from kg.bulk import _nquads, _validate_item  # noqa: E402
+from kg.extract.batch import pool as _pool  # noqa: E402
+from kg.ingest.bulk import _nquads, _validate_item  # noqa: E402
 
-BASE = "https://claimgraph.org/id/"  # kg.mapping.DEFAULT_BASE_IRI, served under /id/
+BASE = "https://claimgraph.org/id/"  # kg.graph.mapping.DEFAULT_BASE_IRI, served under /id/
 # Since issue 15: `search` is GET /search (the text index), `aggregate` GET /stats/claims (a
 # summary kept per generation); the SPARQL forms they replace (FILTER CONTAINS over every
 # claim, COUNT by cue over every claim) still read everything, and are no longer in the mix.
@@ -136,7 +136,7 @@ class Sample:
     names: set[str] = field(default_factory=set)
 
     def add(self, graphs: Any, report: Any) -> None:
-        from kg.vocab import RDF, SCHEMA
+        from kg.graph.vocab import RDF, SCHEMA
 
         for q in graphs.quads:
             if q.predicate != RDF.type:
@@ -167,13 +167,14 @@ def load(
     Not `bulk`: the ingest path. `bulk`: only the mapping, and `Store.bulk_extend` of the
     quads, as bench/api.py builds its graph (no resolution, no SHACL). With `workers` > 1
     each article's quads are validated in a pool while the next is mapped, and a batch is
-    written once all of it has passed, as `claimgraph ingest --workers` does (kg/bulk.py);
+    written once all of it has passed, as `claimgraph ingest --workers` does (kg/ingest/bulk.py);
     "validate" is then the time this process waits for the verdicts.
     """
-    import kg.ingest
+    import kg.ingest.article
     import kg.search
-    from kg.conflicts import refresh_conflicts
-    from kg.store import ClaimStore, StoreConfig
+    from kg.ingest.conflicts import refresh_conflicts
+    from kg.store.embedded import ClaimStore
+    from kg.store.opening import StoreConfig
 
     timer = StepTimer()
     kg.search.documents = timer.wrap("index", kg.search.documents)
@@ -182,10 +183,10 @@ def load(
     # committed after it (the SQLite writes and the commit are these two; `apply` is both).
     kg.search.TextIndex.prepare = timer.wrap("index", kg.search.TextIndex.prepare)  # type: ignore[method-assign]
     kg.search.TextIndex.commit = timer.wrap("index", kg.search.TextIndex.commit)  # type: ignore[method-assign]
-    # kg.ingest looks these up as module globals on each call, so the wrapped ones run.
-    kg.ingest.known_entities = timer.wrap("resolve", kg.ingest.known_entities)
-    kg.ingest.article_graphs = timer.wrap("map", kg.ingest.article_graphs)
-    kg.ingest.ensure_valid = timer.wrap("validate", kg.ingest.ensure_valid)
+    # kg.ingest.article looks these up as module globals on each call, so the wrapped ones run.
+    kg.ingest.article.known_entities = timer.wrap("resolve", kg.ingest.article.known_entities)
+    kg.ingest.article.article_graphs = timer.wrap("map", kg.ingest.article.article_graphs)
+    kg.ingest.article.ensure_valid = timer.wrap("validate", kg.ingest.article.ensure_valid)
 
     sources = samples()
     rng = random.Random(7)
@@ -214,7 +215,7 @@ def load(
         quads: list[Any] = []
         for n in range(size):
             text, report = article(n)
-            graphs = kg.ingest.build_graphs(text, report, model_version="fact sheet")
+            graphs = kg.ingest.article.build_graphs(text, report, model_version="fact sheet")
             quads.extend(graphs.quads)
             if n % 97 == 0:
                 sample.add(graphs, report)
@@ -240,10 +241,12 @@ def load(
             write += f", SHACL in {workers} worker processes"
         for n in range(first, first + size):
             text, report = article(n)
-            graphs = kg.ingest.build_graphs(text, report, store=store, model_version="fact sheet")
+            graphs = kg.ingest.article.build_graphs(
+                text, report, store=store, model_version="fact sheet"
+            )
             what = f"article {graphs.article.value}"
             if pool is None:
-                kg.ingest.ensure_valid(graphs.quads, what=what)
+                kg.ingest.article.ensure_valid(graphs.quads, what=what)
             else:
                 verdicts.append(pool.apply_async(_validate_item, (_nquads(graphs), what)))
             pending.append(graphs)
@@ -364,9 +367,9 @@ def run_load(
 # What to look up in the profile, by (file suffix, function name): the steps and, inside
 # them, the parts that might be batched or cached.
 PROFILED = [
-    ("resolve.py", "known_entities", "resolve: kg.resolve.known_entities"),
-    ("mapping.py", "article_graphs", "map: kg.mapping.article_graphs"),
-    ("validate.py", "ensure_valid", "validate: kg.validate.ensure_valid"),
+    ("resolve.py", "known_entities", "resolve: kg.ingest.resolve.known_entities"),
+    ("mapping.py", "article_graphs", "map: kg.graph.mapping.article_graphs"),
+    ("validate.py", "ensure_valid", "validate: kg.graph.validate.ensure_valid"),
     ("validate.py", "to_rdflib", "  quads → rdflib graph"),
     ("validate.py", "validate_graph", "  pyshacl validate + report"),
     ("store.py", "replace_articles", "write: ClaimStore.replace_articles"),
@@ -1026,8 +1029,8 @@ def main() -> None:
 def store_sample(store: Path) -> dict[str, list[str]]:
     """What the mix asks about, read from a store instead of recorded while loading it: a
     spread of its claims, people and their names."""
-    from kg.store import ClaimStore
-    from kg.vocab import SCHEMA
+    from kg.graph.vocab import SCHEMA
+    from kg.store.embedded import ClaimStore
 
     with ClaimStore(store, read_only=True) as s:
         claims = [r[0].value for r in s.query(f"SELECT ?c {{ ?c a {SCHEMA.Claim} }}")]  # type: ignore[union-attr]

@@ -1,7 +1,7 @@
 """The text index alone: how fast it is built and how fast it answers, at scale.
 
 The same synthetic articles as bench/scale.py (bench/api.py's: the example fact sheets
-replayed under new URLs, dates and names), mapped to quads (`kg.mapping.article_graphs`)
+replayed under new URLs, dates and names), mapped to quads (`kg.graph.mapping.article_graphs`)
 and given to the index exactly as a store write gives them (`kg.search.documents`, then
 `TextIndex.apply`, one call per batch of 100 articles), without the store itself: so the
 figures are the index's own, and 100,000 articles take minutes, not the ingest's hour.
@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.api import pct, samples, synthetic  # noqa: E402
 from bench.scale import ABSENT_WORD, search_words  # noqa: E402
-from kg.mapping import article_graphs  # noqa: E402
+from kg.graph.mapping import article_graphs  # noqa: E402
 from kg.search import SearchQuery, TextIndex, documents  # noqa: E402
-from kg.store import ClaimStore  # noqa: E402
+from kg.store.embedded import ClaimStore  # noqa: E402
 
 
 def build(index: TextIndex, articles: int, batch: int) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/validate.py --rounds 5
 
-claimgraph's gate (`kg.validate.ensure_valid`) leaves SHACL Core to pyshacl and evaluates
+claimgraph's gate (`kg.graph.validate.ensure_valid`) leaves SHACL Core to pyshacl and evaluates
 the shapes' SHACL-SPARQL constraints with Oxigraph. The peer is what the gate did before:
 pyshacl on all the shapes, its SHACL-SPARQL included (`advanced=True`). Both see the same
 quads, converted the same way; the bench checks they agree on conformance and on the
@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 from pyshacl import validate as pyshacl_validate  # noqa: E402
 from rdflib.namespace import SH  # noqa: E402
 
-from kg.ingest import build_graphs  # noqa: E402
-from kg.textio import read_facts  # noqa: E402
-from kg.validate import shapes_graph, to_rdflib, validate_quads  # noqa: E402
+from kg.extract.textio import read_facts  # noqa: E402
+from kg.graph.validate import shapes_graph, to_rdflib, validate_quads  # noqa: E402
+from kg.ingest.article import build_graphs  # noqa: E402
 
 ARTICLES = ROOT / "examples" / "articles"
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/write_memory.py --writes 1500 --articles 1000
 
 What `POST /articles` does on the embedded store, without HTTP or query workers: a
-synthetic article through `kg.ingest.ingest_report` (resolution, mapping, SHACL, conflicts,
+synthetic article through `kg.ingest.article.ingest_report` (resolution, mapping, SHACL, conflicts,
 one update), then a checkpoint generation (`api.workers.Generations`, as the server makes
 after every write; the previous one removed). Half the writes replace a stored article,
 half add one, as bench/load.py's writer does; `--creates 0` only replaces, so the data
@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from api.workers import Generations  # noqa: E402
 from bench.api import samples, synthetic  # noqa: E402
 from bench.load import preload  # noqa: E402
-from kg.ingest import ingest_report  # noqa: E402
-from kg.store import ClaimStore  # noqa: E402
+from kg.ingest.article import ingest_report  # noqa: E402
+from kg.store.embedded import ClaimStore  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -19,19 +19,19 @@ __version__ = "0.1.0"
 # Loaded on first use (PEP 562), so that `import kg.something` (the CLI's `--help`) does not
 # pay for SHACL, the store and pydantic models it may never touch.
 _EXPORTS = {
-    "ClaimStore": "kg.store",
+    "ClaimStore": "kg.store.embedded",
     "ClaimgraphError": "kg.errors",
-    "Extraction": "kg.report",
-    "IngestResult": "kg.ingest",
-    "ingest_report": "kg.ingest",
-    "parse_report": "kg.report",
+    "Extraction": "kg.extract.report",
+    "IngestResult": "kg.ingest.article",
+    "ingest_report": "kg.ingest.article",
+    "parse_report": "kg.extract.report",
 }
 
 if TYPE_CHECKING:
     from kg.errors import ClaimgraphError
-    from kg.ingest import IngestResult, ingest_report
-    from kg.report import Extraction, parse_report
-    from kg.store import ClaimStore
+    from kg.extract.report import Extraction, parse_report
+    from kg.ingest.article import IngestResult, ingest_report
+    from kg.store.embedded import ClaimStore
 
 
 def __getattr__(name: str) -> Any:

@@ -20,9 +20,9 @@ from typing import BinaryIO
 from pyoxigraph import QuerySolutions
 
 from kg.errors import InputError
-from kg.graphstore import GraphStore
-from kg.mapping import DEFAULT_BASE_IRI
-from kg.report import ArticleMeta, Extraction
+from kg.extract.report import ArticleMeta, Extraction
+from kg.graph.mapping import DEFAULT_BASE_IRI
+from kg.store.graphstore import GraphStore
 
 FACT_SHEET_MODEL = "fact sheet"
 
@@ -45,7 +45,7 @@ def article_paths(examples: Path) -> list[Path]:
 
 
 def _reports(paths: list[Path], fact_sheets: bool) -> list[tuple[str, Extraction]]:
-    from kg.textio import read_article, read_facts
+    from kg.extract.textio import read_article, read_facts
 
     texts = [read_article(p) for p in paths]
     if fact_sheets:
@@ -79,9 +79,9 @@ def build_demo(
     echo: Callable[[str], None] = print,
 ) -> DemoReport:
     """Store the example articles (extracted, or their fact sheets), then link fact-checks."""
-    from kg.conflicts import refresh_conflicts
     from kg.extract import model_version
-    from kg.ingest import ingest_report
+    from kg.ingest.article import ingest_report
+    from kg.ingest.conflicts import refresh_conflicts
 
     paths = article_paths(examples)
     out = DemoReport()
@@ -113,7 +113,7 @@ def print_queries(
     store: GraphStore, examples: Path, sink: BinaryIO, echo: Callable[[str], None] = print
 ) -> int:
     """Run every example query and print its answer as a table; returns how many ran."""
-    from kg.query import run_query, write_result
+    from kg.store.query import run_query, write_result
 
     n = 0
     for qfile in sorted((examples / "queries").glob("*.rq")):

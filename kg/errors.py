@@ -105,7 +105,7 @@ class Codes(NamedTuple):
 
 
 # One line per class of this module (a test checks it); a subclass defined elsewhere
-# (kg.search.SearchError, kg.remote.StoreTimeout) answers as its nearest listed ancestor.
+# (kg.search.SearchError, kg.store.remote.StoreTimeout) answers as its nearest listed ancestor.
 CODES: dict[type[ClaimgraphError], Codes] = {
     ClaimgraphError: Codes(exit=1, http=500),
     InputError: Codes(exit=2, http=422),

@@ -36,10 +36,10 @@ from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode, Quad, QuerySolutions
 
 from kg.errors import InputError, StoreError, explain_refused_write
-from kg.vocab import CG, NIF, PROV, RDF, SCHEMA
+from kg.graph.vocab import CG, NIF, PROV, RDF, SCHEMA
 
 if TYPE_CHECKING:
-    from kg.graphstore import GraphStore
+    from kg.store.graphstore import GraphStore
 
 __all__ = [
     "Hit",

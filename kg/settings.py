@@ -32,7 +32,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_STORE
+# Where claimgraph keeps things unless told otherwise.
+DEFAULT_BASE_IRI = "https://claimgraph.org/id/"
+DEFAULT_STORE = Path(".claimgraph") / "store"
 
 ENV_PREFIX = "CLAIMGRAPH_"
 

@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.graphstore import GraphStore
-from kg.store import StoreConfig, open_store
+from kg.store.graphstore import GraphStore
+from kg.store.opening import StoreConfig, open_store
 from tests.servers import BACKENDS, SparqlServer, start
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.remote import Endpoints
+from kg.store.remote import Endpoints
 
 BACKENDS = ("embedded", "oxigraph", "virtuoso")
 # Small on purpose, so that the tests reach each server's limits quickly.

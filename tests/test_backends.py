@@ -15,14 +15,14 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat
 
 from kg.errors import StoreError
-from kg.graphstore import Change, GraphStore, replace_request
-from kg.ingest import build_graphs
-from kg.mapping import ArticleGraphs
-from kg.remote import CappedAnswer, Endpoints, RemoteStore, StoreTimeout
-from kg.store import ClaimStore
-from kg.textio import read_article, read_facts
-from kg.validate import ensure_valid
-from kg.vocab import PROV
+from kg.extract.textio import read_article, read_facts
+from kg.graph.mapping import ArticleGraphs
+from kg.graph.validate import ensure_valid
+from kg.graph.vocab import PROV
+from kg.ingest.article import build_graphs
+from kg.store.embedded import ClaimStore
+from kg.store.graphstore import Change, GraphStore, replace_request
+from kg.store.remote import CappedAnswer, Endpoints, RemoteStore, StoreTimeout
 from tests.conftest import EXAMPLES, Backend
 from tests.servers import VIRTUOSO_MAX_ROWS, SparqlServer, free_port, start
 

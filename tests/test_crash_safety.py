@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from kg.graph.validate import validate_quads
 from kg.search import TextIndex
-from kg.validate import validate_quads
 from tests.conftest import Backend
 
 PEOPLE = ["Ines Duarte", "Omar Haddad", "Lena Berg", "Tomas Lind", "Ada Quill", "Kofi Mensah"]

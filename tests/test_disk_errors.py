@@ -504,7 +504,7 @@ def test_full_disk_bulk_ingest(disk: Disk, tmp_path: Path) -> None:
         if p.run.crash is None:
             assert_one_clear_line(p.run, FULL)
         else:
-            assert "kg/bulk.py" in p.run.crash and "No space left on device" in p.run.crash
+            assert "kg/ingest/bulk.py" in p.run.crash and "No space left on device" in p.run.crash
             crashes.append(p)
     again = run_in_process(full.store, *args)
     assert again.exit_code == 0, again.stderr

@@ -1,7 +1,7 @@
 """Property tests through the `claimgraph` command: whatever the input, a clean answer.
 
 Four kinds of input, each from strategies that start from real inputs and break them:
-article files, fact sheets (the report format of kg/report.py), ClaimReview JSON-LD and
+article files, fact sheets (the report format of kg/extract/report.py), ClaimReview JSON-LD and
 SPARQL. Whatever a command is given, it exits 0 or with its documented code and an
 `error: …` message, never a traceback; a refused input leaves the store's sorted N-Quads
 export byte for byte as it was; nothing ever connects to the loopback listener the inputs
@@ -38,9 +38,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extract import load_model
-from kg.report import mistyped_references, parse_report, spans_outside
-from kg.textio import looks_like_html
-from kg.validate import validate_quads
+from kg.extract.report import mistyped_references, parse_report, spans_outside
+from kg.extract.textio import looks_like_html
+from kg.graph.validate import validate_quads
 from tests.conftest import EXAMPLES, ROOT
 
 ARTICLES = EXAMPLES / "articles"

@@ -50,7 +50,7 @@ def test_wheel_ships_ontology_and_shapes(tmp_path: Path) -> None:
         check=True,
     )
     probe = (
-        "import kg.resources as r, kg.validate as v, kg.extract.attributor as a; "
+        "import kg.graph.resources as r, kg.graph.validate as v, kg.extract.attributor as a; "
         "print(r.ontology_path()); print(len(v.shapes_graph())); "
         "print(a.MODEL_FILE); print(len(a.load_weights().vectors))"
     )

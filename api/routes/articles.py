@@ -18,19 +18,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
+from api.dependencies import EngineDep, Writer
 from api.routes import models as m
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    Writer,
-    base_iri,
-    local_link,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, base_iri, local_link, page, select, v
 from api.routes.paging import After, DatedListing, dated_iris
 from kg.errors import (
     ExtractionStepError,
@@ -39,10 +29,17 @@ from kg.errors import (
     ValidationFailed,
     http_status,
 )
-from kg.graphstore import GraphStore
-from kg.report import ArticleMeta, Extraction, mistyped_references, parse_report, spans_outside
-from kg.textio import MAX_ARTICLE_BYTES, check_text
-from kg.vocab import SCHEMA
+from kg.extract.report import (
+    ArticleMeta,
+    Extraction,
+    mistyped_references,
+    parse_report,
+    spans_outside,
+)
+from kg.extract.textio import MAX_ARTICLE_BYTES, check_text
+from kg.graph import queries
+from kg.graph.vocab import SCHEMA
+from kg.store.graphstore import GraphStore
 
 router = APIRouter(tags=["articles"])
 _EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-extract")
@@ -62,7 +59,7 @@ class ArticleIn(BaseModel):
     publisher: str | None = Field(default=None, max_length=500)
     title: str | None = Field(default=None, max_length=2000)
     facts: dict[str, Any] | None = Field(
-        None, description="A fact sheet (kg.report format) for `text`; skips extraction"
+        None, description="A fact sheet (kg.extract.report format) for `text`; skips extraction"
     )
 
     @model_validator(mode="after")
@@ -160,8 +157,8 @@ def _extract(body: ArticleIn, meta: ArticleMeta) -> tuple[str, Extraction]:
 def _store(
     store: GraphStore, text: str, report: Extraction, base: str, model: str
 ) -> tuple[Any, int]:
-    from kg.conflicts import count_conflicts
-    from kg.ingest import ingest_report
+    from kg.ingest.article import ingest_report
+    from kg.ingest.conflicts import count_conflicts
 
     result = ingest_report(store, text, report, base=base, model_version=model, conflicts=True)
     return result, count_conflicts(store, base)
@@ -176,11 +173,7 @@ def _model_version() -> str:
         return "spacy"
 
 
-def _article_keys(dates: str) -> str:
-    return f"SELECT DISTINCT ?d ?a WHERE {{ ?a a {SCHEMA.NewsArticle} . {dates} }}"
-
-
-ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), _article_keys)
+ARTICLES = DatedListing("/articles", "?a", str(SCHEMA.NewsArticle), ("a",), queries.article_keys)
 
 
 @router.get(
@@ -196,17 +189,7 @@ async def list_articles(
     rows = []
     if iris:
         # The details (and the claim counts) of the page's articles only.
-        rows = await select(
-            engine,
-            f"""SELECT ?a (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline) (SAMPLE(?d) AS ?date)
-       (SAMPLE(?pn) AS ?publisher) (COUNT(DISTINCT ?c) AS ?claims) WHERE {{
-  {values_of("?a", iris)}
-  OPTIONAL {{ ?a {SCHEMA.url} ?u }} OPTIONAL {{ ?a {SCHEMA.headline} ?h }}
-  OPTIONAL {{ ?a {SCHEMA.datePublished} ?d }}
-  OPTIONAL {{ ?a {SCHEMA.publisher}/{SCHEMA.name} ?pn }}
-  OPTIONAL {{ ?c {SCHEMA.appearance} ?a ; a {SCHEMA.Claim} }}
-}} GROUP BY ?a""",
-        )
+        rows = await select(engine, queries.article_summaries(iris))
     by_iri = {r["a"].value: r for r in rows}
     items = [
         m.Article(

@@ -1,31 +1,29 @@
 """What the resource routers share: running SELECTs through the engine, IRIs, paging, auth.
 
 Every read goes through `Engine.query` (a worker process over a checkpoint), so the event loop
-only parses the JSON answer. User input reaches SPARQL only as a serialised term
-(`str(Literal(x))`, `str(NamedNode(x))`), which escapes it, never pasted raw.
+only parses the JSON answer. The queries themselves are written in `kg.graph.queries`, where
+user input reaches SPARQL only as a serialised term, which escapes it, never pasted raw.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote, urlencode, urlparse
 
-from fastapi import Depends, HTTPException, Query, Request
-from pyoxigraph import Literal, NamedNode
+from fastapi import HTTPException, Query, Request
 
-from api.engine import Engine, get_engine
+from api.engine import Engine
 from api.evaluate import QueryJob
 from api.routes.models import Page
 from api.workers import QueryTimeout, WorkerLost
-from kg.vocab import PREFIXES
+from kg.graph.queries import iri_term
+from kg.graph.vocab import PREFIXES
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
 CONTEXT_PATH = "/context.jsonld"
 MAX_PAGE = 100
 # Rows a linked-data page lists of each kind (a resource's triples: five times as many).
@@ -98,17 +96,13 @@ async def construct(engine: Engine, sparql: str, fmt: str) -> bytes:
 # -- terms ------------------------------------------------------------------------------
 
 
-def lit(value: str) -> str:
-    """A user's string as a SPARQL literal, escaped by pyoxigraph."""
-    return str(Literal(value))
-
-
-def iri(value: str) -> str:
-    """An IRI as a SPARQL term; 404 when it is not one (it cannot name anything we hold)."""
+def checked_iri(value: str) -> str:
+    """The IRI given; 404 when it is not one (it cannot name anything we hold)."""
     try:
-        return str(NamedNode(value))
+        iri_term(value)
     except ValueError:
         raise HTTPException(404, f"{value!r} is not an IRI this graph could hold") from None
+    return value
 
 
 def base_iri(engine: Engine) -> str:
@@ -189,24 +183,13 @@ async def named(engine: Engine, value: str) -> list[str]:
     the search index's table of names: a SPARQL filter on every name read all of them (1.0 s
     of a 1.1 s page at 100,000 articles).
 
-    A route then joins them as constants (`values_of`): an index lookup, where a name
-    FILTER in the listing's own query made the engine test every row's name.
+    A route then joins them as constants (`kg.graph.queries.values_of`): an index lookup,
+    where a name FILTER in the listing's own query made the engine test every row's name.
     """
     if value.startswith(("http://", "https://")):
-        iri(value)
-        return [value]
+        return [checked_iri(value)]
     index = await engine.text_index()
     return await asyncio.to_thread(index.named, value)
-
-
-def values_of(var: str, iris: list[str]) -> str:
-    """`VALUES ?var { <iri> … }`: the IRIs as constants of the query."""
-    return f"VALUES {var} {{ {' '.join(str(NamedNode(x)) for x in iris)} }}"
-
-
-def one_of(var: str, iris: list[str]) -> str:
-    """`?var IN (<iri>, …)`: a test of a bound variable against the IRIs."""
-    return f"{var} IN ({', '.join(str(NamedNode(x)) for x in iris)})"
 
 
 # -- paging -----------------------------------------------------------------------------
@@ -265,33 +248,6 @@ def page(
 
 def quote_id(ident: str) -> str:
     return quote(ident, safe="/:")
-
-
-# -- writes -----------------------------------------------------------------------------
-
-
-def require_writer(request: Request, engine: EngineDep) -> None:
-    """Bearer-token check for write endpoints: 401 without a token, 403 with a wrong one.
-
-    With no `CLAIMGRAPH_WRITE_TOKEN` configured every write is refused (403): a server is
-    read-only unless its operator chose otherwise.
-    """
-    expected = engine.settings.write_token
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header or scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(
-            401,
-            "this endpoint writes to the graph: send `Authorization: Bearer <token>`",
-            headers={"WWW-Authenticate": 'Bearer realm="claimgraph"'},
-        )
-    if not expected:
-        raise HTTPException(403, "writes are disabled on this server (no write token is set)")
-    if not secrets.compare_digest(token.strip().encode(), expected.encode()):
-        raise HTTPException(403, "the write token is not valid")
-
-
-Writer = Annotated[None, Depends(require_writer)]
 
 
 def v(row: Row, key: str) -> str | None:

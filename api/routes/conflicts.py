@@ -1,6 +1,6 @@
 """`/conflicts`: pairs of claims whose figures for the same thing cannot both be right.
 
-The pairs are the `cg:conflictsWith` links `kg.conflicts` derives (recomputed after every
+The pairs are the `cg:conflictsWith` links `kg.ingest.conflicts` derives (recomputed after every
 article stored through the API); each pair is listed once, with both figures and claimants.
 """
 
@@ -10,17 +10,16 @@ import bisect
 
 from fastapi import APIRouter, Request
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
 from api.routes.common import (
-    EngineDep,
     Limit,
     Offset,
     PerGeneration,
     Row,
     generation,
-    iri,
     page,
     select,
     select_capped,
@@ -29,12 +28,11 @@ from api.routes.common import (
 from api.routes.paging import (
     After,
     Key,
-    after_filter,
     decode_cursor,
     encode_cursor,
     no_offset_with,
 )
-from kg.vocab import CG, PROV, SCHEMA
+from kg.graph import queries
 
 router = APIRouter(tags=["conflicts"])
 
@@ -53,29 +51,14 @@ def _side(engine: Engine, r: Row, x: str) -> m.Side:
     )
 
 
-def _one(x: str) -> str:
-    return f"""?c{x} {CG.mentionsQuantity} ?q{x} ; {PROV.wasAttributedTo} ?who{x} ;
-      {SCHEMA.text} ?text{x} ; {SCHEMA.appearance} ?a{x} .
-  ?q{x} {CG.surfaceText} ?fig{x} ; {SCHEMA.value} ?val{x} .
-  OPTIONAL {{ ?q{x} {CG.counted} ?counted{x} }}
-  OPTIONAL {{ ?who{x} {SCHEMA.name} ?name{x} }}
-  OPTIONAL {{ ?a{x} {SCHEMA.url} ?url{x} }} OPTIONAL {{ ?a{x} {SCHEMA.datePublished} ?date{x} }}"""
-
-
 # Every pair's keys, in the listing's order, kept per store generation: the pairs change only
 # when a write refreshes the conflict links, and each page sorted all of them before. None
 # when there are more than the row cap: those pages are asked for one by one.
 PAIRS: PerGeneration[list[Row] | None] = PerGeneration(4)
-_KEYS = f"""SELECT ?qA ?qB (SAMPLE(?cA_) AS ?cA) (SAMPLE(?cB_) AS ?cB) WHERE {{{{
-  ?qA {CG.conflictsWith} ?qB . FILTER (STR(?qA) < STR(?qB))
-  {{start}}
-  ?cA_ {CG.mentionsQuantity} ?qA ; {CG.conflictsWith} ?cB_ . ?cB_ {CG.mentionsQuantity} ?qB .
-}}}} GROUP BY ?qA ?qB"""
-_ORDER = ["STR(?qA)", "STR(?qB)"]
 
 
 async def _all_pairs(engine: Engine) -> list[Row] | None:
-    rows = await select_capped(engine, _KEYS.format(start=""), engine.settings.row_cap)
+    rows = await select_capped(engine, queries.conflict_pairs(), engine.settings.row_cap)
     if rows is None:
         return None
     return sorted(rows, key=lambda r: (r["qA"].value, r["qB"].value))
@@ -95,35 +78,21 @@ async def _page_keys(engine: Engine, after: Key | None, offset: int, limit: int)
             keys = [(p["qA"].value, p["qB"].value) for p in pairs]
             first = bisect.bisect_right(keys, (after[0] or "", after[1] or ""))
         return pairs[first + offset : first + offset + limit + 1]
-    start = f"FILTER ({after_filter(_ORDER, after)})" if after is not None else ""
-    return await select(
-        engine,
-        _KEYS.format(start=start)
-        + f" ORDER BY {' '.join(_ORDER)} LIMIT {limit + 1} OFFSET {offset}",
-    )
+    return await select(engine, queries.conflict_pairs(after, limit=limit, offset=offset))
 
 
 async def _details(engine: Engine, pairs: list[Row]) -> dict[int, Row]:
     """Both sides of every pair on the page, in one query: one wait in the workers' queue
     instead of one a pair, which in a busy mix made a page wait behind every other request
-    twenty times. Each pair is its own UNION branch with its claims and figures written in
-    as constants, so the engine starts each branch from them; a VALUES block over the pairs
-    (tried in fb52c68) let it join every claim's figures first, 4 s a page at 10,000
-    articles."""
+    twenty times."""
     if not pairs:
         return {}
-    both = _one("A") + "\n  " + _one("B")
-    branches = []
-    for n, pair in enumerate(pairs):
-        pattern = both
-        for k in ("cA", "qA", "cB", "qB"):
-            pattern = pattern.replace(f"?{k} ", iri(pair[k].value) + " ")
-        branches.append(f"{{ SELECT * WHERE {{ {pattern}\n  BIND({n} AS ?n) }} LIMIT 1 }}")
-    rows = await select(engine, "SELECT * WHERE {\n" + "\nUNION\n".join(branches) + "\n}")
+    ends = [{k: pair[k].value for k in queries.PAIR_ENDS} for pair in pairs]
+    rows = await select(engine, queries.conflict_details(ends))
     found: dict[int, Row] = {}
     for r in rows:
         n = int(r["n"].value)
-        found.setdefault(n, {**r, **{k: pairs[n][k] for k in ("cA", "qA", "cB", "qB")}})
+        found.setdefault(n, {**r, **{k: pairs[n][k] for k in queries.PAIR_ENDS}})
     return found
 
 

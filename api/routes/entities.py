@@ -11,24 +11,24 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import models as m
 from api.routes.common import (
-    EngineDep,
     Limit,
     Offset,
     Row,
-    iri,
+    checked_iri,
     page,
     quote_id,
     resource_id,
     resource_iri,
     select,
     v,
-    values_of,
 )
 from api.routes.paging import After, decode_cursor, encode_cursor, no_offset_with
-from kg.vocab import CG, ORG, OWL, RDFS, SCHEMA
+from kg.graph import queries
+from kg.graph.vocab import CG, SCHEMA
 
 router = APIRouter(tags=["entities"])
 
@@ -96,13 +96,7 @@ async def list_entities(
     iris = [e for _, e in keys[:limit]]
     rows = []
     if iris:
-        rows = await select(
-            engine,
-            f"""SELECT ?e (MIN(?n) AS ?name)
-       (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {{
-  {values_of("?e", iris)} ?e a ?t . OPTIONAL {{ ?e {SCHEMA.name} ?n }}
-}} GROUP BY ?e""",
-        )
+        rows = await select(engine, queries.entity_summaries(iris))
     by_iri = {r["e"].value: r for r in rows}
     items = [_entity(engine, by_iri[e]) for e in iris if e in by_iri]
     cursor = None
@@ -120,34 +114,15 @@ async def list_entities(
     responses={404: {"description": "no such entity"}},
 )
 async def get_entity(entity_id: str, engine: EngineDep) -> m.EntityDetail:
-    entity = resource_iri(engine, entity_id)
-    s = iri(entity)
-    kinds = " ".join(str(k) for k in KINDS.values())
-    rows = await select(
-        engine,
-        f"""SELECT ?e (SAMPLE(?n) AS ?name)
-       (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
-       (GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?alts)
-       (GROUP_CONCAT(DISTINCT STR(?same); separator=" ") AS ?sameAs) WHERE {{
-  BIND ({s} AS ?e) VALUES ?kind {{ {kinds} }} ?e a ?kind ; a ?t .
-  OPTIONAL {{ ?e {SCHEMA.name} ?n }} OPTIONAL {{ ?e {SCHEMA.alternateName} ?alt }}
-  OPTIONAL {{ ?e {OWL.sameAs} ?same }}
-}} GROUP BY ?e""",
-    )
+    entity = checked_iri(resource_iri(engine, entity_id))
+    rows = await select(engine, queries.entity_detail(entity))
     if not rows:
         raise HTTPException(404, f"no entity <{entity}>: ids are IRI paths below the base IRI")
     r = rows[0]
     # Counted in the search index's tables: in SPARQL, every claim of a frequent entity.
     index = await engine.text_index()
     made, mentioning = await asyncio.to_thread(index.claims_of, entity)
-    offices = await select(
-        engine,
-        f"""SELECT DISTINCT ?post ?label ?org ?orgName ?j ?jName WHERE {{
-  {s} {ORG.holds} ?post . ?post {RDFS.label} ?label .
-  OPTIONAL {{ ?post {ORG.postIn} ?org . OPTIONAL {{ ?org {SCHEMA.name} ?orgName }} }}
-  OPTIONAL {{ ?post {CG.jurisdiction} ?j . OPTIONAL {{ ?j {SCHEMA.name} ?jName }} }}
-}} ORDER BY ?label LIMIT 100""",
-    )
+    offices = await select(engine, queries.offices_of(entity, limit=100))
     base = _entity(engine, r)
     alts = sorted(set((v(r, "alts") or "").split("\u001f")) - {""})
     return m.EntityDetail(

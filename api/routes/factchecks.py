@@ -14,27 +14,19 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import Field
 
+from api.dependencies import EngineDep, Writer
 from api.engine import Engine
 from api.routes import models as m
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    Writer,
-    base_iri,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, base_iri, page, select, v
 from api.routes.paging import After, DatedListing, dated_iris
 from kg.factcheck.claimreview import reviews_from_json
 from kg.factcheck.imports import ImportReport, import_factchecks
 from kg.factcheck.links import build_matcher, default_cache
 from kg.factcheck.matching import Matcher
 from kg.factcheck.rdf import review_iri
-from kg.graphstore import GraphStore
-from kg.vocab import CG, SCHEMA, SCHEMA_CONTEXT
+from kg.graph import queries
+from kg.graph.vocab import SCHEMA, SCHEMA_CONTEXT
+from kg.store.graphstore import GraphStore
 
 router = APIRouter(tags=["fact-checks"])
 
@@ -86,13 +78,7 @@ async def post_factchecks(
     )
 
 
-def _review_keys(dates: str) -> str:
-    return f"""SELECT DISTINCT ?d ?r WHERE {{
-  ?r a {SCHEMA.ClaimReview} ; {SCHEMA.url} ?u ; {SCHEMA.claimReviewed} ?cr . {dates}
-}}"""
-
-
-REVIEWS = DatedListing("/factchecks", "?r", str(SCHEMA.ClaimReview), ("r",), _review_keys)
+REVIEWS = DatedListing("/factchecks", "?r", str(SCHEMA.ClaimReview), ("r",), queries.review_keys)
 
 
 @router.get(
@@ -107,18 +93,7 @@ async def list_factchecks(
     iris, cursor = await dated_iris(engine, REVIEWS, after=after, offset=offset, limit=limit)
     rows = []
     if iris:
-        rows = await select(
-            engine,
-            f"""SELECT ?r (SAMPLE(?u) AS ?url) (SAMPLE(?cr) AS ?reviewed) (SAMPLE(?vl) AS ?verdict)
-       (SAMPLE(?rl) AS ?rating) (SAMPLE(?pn) AS ?publisher) (SAMPLE(?d) AS ?date) WHERE {{
-  {values_of("?r", iris)}
-  ?r {SCHEMA.url} ?u ; {SCHEMA.claimReviewed} ?cr .
-  OPTIONAL {{ ?r {CG.normalizedVerdict} ?v . BIND (UCASE(STRAFTER(STR(?v), "#Verdict")) AS ?vl) }}
-  OPTIONAL {{ ?r {SCHEMA.reviewRating}/{SCHEMA.alternateName} ?rl }}
-  OPTIONAL {{ ?r {SCHEMA.author}/{SCHEMA.name} ?pn }}
-  OPTIONAL {{ ?r {SCHEMA.datePublished} ?d }}
-}} GROUP BY ?r""",
-        )
+        rows = await select(engine, queries.review_summaries(iris))
     by_iri = {r["r"].value: r for r in rows}
     items = [
         m.Review(

@@ -14,16 +14,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pyoxigraph import Literal
 
+from api.dependencies import EngineDep
 from api.negotiation import choose
 from api.routes import html as h
 from api.routes import models as m
 from api.routes.claims import claim_href
-from api.routes.common import EngineDep, Limit, Row, local_link, page, select, v, values_of
+from api.routes.common import Limit, Row, local_link, page, select, v
 from api.routes.paging import After, decode_cursor, encode_cursor
-from kg.formats import HTML, Format
-from kg.vocab import CG, PROV, SCHEMA
+from kg.graph import queries
+from kg.store.formats import HTML, Format
 
 router = APIRouter(tags=["fact-checks"])
 LISTING = "/factchecks/matches"
@@ -55,35 +55,6 @@ def since_stamp(value: str) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _keys(since: str | None, after: tuple[str | None, ...] | None, limit: int) -> str:
-    tests = []
-    if since is not None:
-        tests.append(f"STR(?t) >= {Literal(since)}")
-    if after is not None:
-        t0, m0 = Literal(after[0] or ""), Literal(after[1] or "")
-        tests.append(f"(STR(?t) < {t0} || (STR(?t) = {t0} && STR(?m) > {m0}))")
-    where = f"FILTER ({' && '.join(tests)})" if tests else ""
-    # The order a cursor's FILTER follows: the time's string (UTC, one fixed form, so its
-    # lexical order is the order in time), newest first, then the IRI's string.
-    return f"""SELECT ?m ?t WHERE {{
-  ?m a {CG.ClaimMatch} ; {PROV.generatedAtTime} ?t . {where}
-}} ORDER BY DESC(STR(?t)) STR(?m) LIMIT {limit + 1}"""
-
-
-def _details(iris: list[str]) -> str:
-    return f"""SELECT ?m ?t ?c ?text ?r ?url ?cr ?vl ?rl ?pn ?s WHERE {{
-  {values_of("?m", iris)}
-  ?m {CG.matchedClaim} ?c ; {CG.matchedReview} ?r ; {CG.matchScore} ?s ;
-     {PROV.generatedAtTime} ?t .
-  OPTIONAL {{ ?c {SCHEMA.text} ?text }}
-  OPTIONAL {{ ?r {SCHEMA.url} ?url }}
-  OPTIONAL {{ ?r {SCHEMA.claimReviewed} ?cr }}
-  OPTIONAL {{ ?r {CG.normalizedVerdict} ?v . BIND (UCASE(STRAFTER(STR(?v), "#Verdict")) AS ?vl) }}
-  OPTIONAL {{ ?r {SCHEMA.reviewRating}/{SCHEMA.alternateName} ?rl }}
-  OPTIONAL {{ ?r {SCHEMA.author}/{SCHEMA.name} ?pn }}
-}}"""
-
-
 @router.get(
     LISTING,
     summary="Links from claims to fact-checks, newest first; `since` for the new ones",
@@ -105,13 +76,13 @@ async def list_matches(
 ) -> m.MatchPage | Response:
     stamp = since_stamp(since) if since else None
     start = decode_cursor(LISTING, after, 2) if after is not None else None
-    keys = await select(engine, _keys(stamp, start, limit))
+    keys = await select(engine, queries.match_keys(stamp, start, limit))
     cursor = None
     if len(keys) > limit:
         last = keys[limit - 1]
         cursor = encode_cursor(LISTING, (last["t"].value, last["m"].value))
     iris = [k["m"].value for k in keys[:limit]]
-    rows = await select(engine, _details(iris)) if iris else []
+    rows = await select(engine, queries.match_details(iris)) if iris else []
     by_iri: dict[str, Row] = {}
     for row in rows:
         by_iri.setdefault(row["m"].value, row)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.vocab import PREFIXES, SERVICE_PREFIXES
+from kg.graph.vocab import PREFIXES, SERVICE_PREFIXES
 
 CONTEXT: dict[str, Any] = {
     **{p: ns for p, ns in PREFIXES.items() if p in ("schema", "prov", "cg", "org", "rdfs", "xsd")},
@@ -277,7 +277,7 @@ class IngestOut(Model):
     conflicts: int = Field(description="Conflicting pairs in the whole graph after the write")
     conforms: bool
     warnings: list[Violation]
-    extraction: dict[str, Any] = Field(description="The report stored (kg.report format)")
+    extraction: dict[str, Any] = Field(description="The report stored (kg.extract.report format)")
 
 
 class SearchHit(Model):

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import HTTPException, Query
-from pyoxigraph import Literal
 
 from api.engine import Engine
-from api.routes.common import PerGeneration, Row, select, select_capped, v, values_of
-from kg.vocab import SCHEMA, XSD
+from api.routes.common import PerGeneration, Row, select, select_capped, v
+from kg.graph import queries
 
 After = Annotated[
     str | None,
@@ -178,9 +177,7 @@ async def dated_page(
     """
     ranged = since is not None or until is not None
     if selective:
-        pattern = f"OPTIONAL {{ {listing.dated} {SCHEMA.datePublished} ?d }}"
-        if ranged:
-            pattern = f"{listing.dated} {SCHEMA.datePublished} ?d . {_range('?d', since, until)}"
+        pattern = queries.any_date_pattern(listing.dated, since, until)
         # An offset page needs every key before it: walking to it costs more than the
         # join from the filter's constants, up to KEY_ROWS rows.
         cap = KEY_ROWS if offset else SELECTIVE_ROWS
@@ -198,8 +195,7 @@ async def dated_page(
         chosen = await dates.take(batch)
         if not chosen:
             break
-        values = " ".join(str(_date_term(d)) for d in chosen)
-        pattern = f"VALUES ?d {{ {values} }} {listing.dated} {SCHEMA.datePublished} ?d ."
+        pattern = queries.on_dates_pattern(listing.dated, chosen)
         rows = await select(engine, (listing.walk_keys or listing.keys)(pattern))
         seen_dates += len(chosen)
         seen_rows += len(rows)
@@ -223,14 +219,11 @@ async def dated_page(
     rows = []
     things = await _undated(engine, listing)
     if things is None:  # too many to name: one query over them all
-        pattern = (
-            f"{listing.dated} a {listing.dated_type} . "
-            f"OPTIONAL {{ {listing.dated} {SCHEMA.datePublished} ?d_ }} FILTER (!BOUND(?d_))"
-        )
+        pattern = queries.undated_pattern(listing.dated, listing.dated_type)
         rows = await select(engine, listing.keys(pattern))
     for i in range(0, len(things or ()), UNDATED_PER_QUERY):
         chunk = (things or [])[i : i + UNDATED_PER_QUERY]
-        rows += await select(engine, listing.keys(values_of(listing.dated, chunk)))
+        rows += await select(engine, listing.keys(queries.values_of(listing.dated, chunk)))
     keys = _after(newest_first(_keys_of(rows, listing)), undated_after)
     found.extend(keys[skip:])
     return found[:want]
@@ -258,12 +251,7 @@ async def _undated(engine: Engine, listing: DatedListing) -> list[str] | None:
     x = listing.dated
 
     async def lookup() -> list[str] | None:
-        rows = await select_capped(
-            engine,
-            f"SELECT {x} WHERE {{ {x} a {listing.dated_type} . "
-            f"OPTIONAL {{ {x} {SCHEMA.datePublished} ?d_ }} FILTER (!BOUND(?d_)) }}",
-            KEY_ROWS,
-        )
+        rows = await select_capped(engine, queries.undated(x, listing.dated_type), KEY_ROWS)
         return None if rows is None else [r[x.lstrip("?")].value for r in rows]
 
     return await UNDATED.get(engine, (listing.dated_type,), lookup)
@@ -281,10 +269,6 @@ def _keys_of(rows: list[Row], listing: DatedListing) -> list[Key]:
     """Distinct keys, in the order given (a key seen twice is one row of the listing)."""
     keys = {(v(r, "d"), *(v(r, name) for name in listing.key_vars)): None for r in rows}
     return list(keys)
-
-
-def _date_term(lexical: str) -> str:
-    return str(Literal(lexical, datatype=XSD.date))
 
 
 class _Dates:
@@ -312,22 +296,6 @@ class _Dates:
         return out
 
 
-def _plain(lexical: str) -> str:
-    """A date's lexical form as a simple literal. Dates are compared as their YYYY-MM-DD
-    strings (the same order): once xsd:date literals of fact-checks were stored beside the
-    articles', Virtuoso found no article date `<= "2025-06-09"^^xsd:date`."""
-    return str(Literal(lexical))
-
-
-def _range(var: str, since: str | None, until: str | None) -> str:
-    tests = []
-    if since is not None:
-        tests.append(f"STR({var}) >= {_plain(since)}")
-    if until is not None:
-        tests.append(f"STR({var}) <= {_plain(until)}")
-    return f"FILTER ({' && '.join(tests)})" if tests else ""
-
-
 def _dates(
     engine: Engine, listing: DatedListing, start: str | None, resumed: bool, since: str | None
 ) -> _Dates:
@@ -337,44 +305,20 @@ def _dates(
     async def fetch(below: str | None, inclusive: bool) -> list[str]:
         if resumed and below is None:
             return []
-        bound = _range("?d", since, None)
-        if below is not None:
-            bound += f" FILTER (STR(?d) {'<=' if inclusive else '<'} {_plain(below)})"
 
         async def lookup() -> list[str]:
             rows = await select(
                 engine,
-                f"""SELECT DISTINCT ?d WHERE {{
-  ?x a {listing.dated_type} ; {SCHEMA.datePublished} ?d . {bound}
-}} ORDER BY DESC(STR(?d)) LIMIT {DATES_PER_FETCH}""",
+                queries.publication_dates(
+                    listing.dated_type,
+                    since=since,
+                    below=below,
+                    inclusive=inclusive,
+                    limit=DATES_PER_FETCH,
+                ),
             )
             return [r["d"].value for r in rows]
 
         return await DATES.get(engine, (listing.dated_type, below, inclusive, since), lookup)
 
     return _Dates(fetch, start)
-
-
-def after_filter(names: Sequence[str], key: Key) -> str:
-    """SPARQL for "the row sorts after `key`" in ascending order of `names`' expressions,
-    an unbound (None) value sorting first, as in SPARQL's ORDER BY. Give expressions that
-    are simple literals (`STR(?x)`): Virtuoso finds no xsd:string greater than "b"."""
-    first, value = names[0], key[0]
-    if value is None:
-        head = f"BOUND({_var_of(first)})"
-        same = f"!BOUND({_var_of(first)})"
-    else:
-        head = f"{first} > {Literal(value)}"
-        same = f"{first} = {Literal(value)}"
-    if len(names) == 1:
-        return head
-    return f"{head} || ({same} && ({after_filter(names[1:], key[1:])}))"
-
-
-def _var_of(expression: str) -> str:
-    """The variable an ordering expression reads (`LCASE(STR(?name))` → `?name`)."""
-    start = expression.index("?")
-    end = start + 1
-    while end < len(expression) and (expression[end].isalnum() or expression[end] == "_"):
-        end += 1
-    return expression[start:end]

@@ -8,27 +8,15 @@ counts in the claim's proposition graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from api.dependencies import EngineDep
 from api.routes import models as m
 from api.routes.claims import claim_href, entity_href
-from api.routes.common import (
-    EngineDep,
-    Limit,
-    Offset,
-    fv,
-    iri,
-    lit,
-    named,
-    one_of,
-    page,
-    select,
-    v,
-    values_of,
-)
+from api.routes.common import Limit, Offset, fv, named, page, select, v
 from api.routes.paging import (
     After,
     DatedListing,
@@ -38,45 +26,10 @@ from api.routes.paging import (
     encode_cursor,
     no_offset_with,
 )
-from kg.vocab import CG, PROV, SCHEMA, SEM
+from kg.graph import queries
+from kg.graph.vocab import SCHEMA
 
 router = APIRouter(tags=["quantities"])
-
-
-def _about(var: str, within: str = "") -> str:
-    """`?var` is what the figure concerns: mentioned, counted, or its event's place or actor.
-
-    `within` (the page's `VALUES`) goes inside each branch of the union, where Oxigraph joins
-    it first; outside, it evaluated the union (proposition graphs included) for every figure.
-    """
-    branches = (
-        f"?c {SCHEMA.mentions} ?{var} .",
-        f"?q {CG.countedOf} ?{var} .",
-        f"GRAPH ?c {{ ?ev {CG.count} ?q ; {SEM.hasPlace}|{SEM.hasActor} ?{var} }}",
-    )
-    return " UNION ".join(f"{{ {within} {branch} }}" for branch in branches)
-
-
-def _quantity_keys(patterns: str, tests: str) -> Callable[[str], str]:
-    """The keys query: only the patterns a listed figure must match, and the filters.
-
-    The OPTIONAL comes after the dates and the filters' constants: placed before them,
-    Oxigraph evaluated it for every figure of the store first (19.7 s for one date's keys
-    at 10,000 articles, against milliseconds).
-    """
-
-    def keys(dates: str) -> str:
-        return f"""SELECT DISTINCT ?d ?q ?c WHERE {{
-  ?c a {SCHEMA.Claim} ; {CG.mentionsQuantity} ?q ; {PROV.wasAttributedTo} ?who_ ;
-     {SCHEMA.text} ?text_ ; {SCHEMA.appearance} ?a_ .
-  ?q {SCHEMA.value} ?value_ ; {CG.surfaceText} ?surface_ .
-  {patterns}
-  {dates}
-  OPTIONAL {{ ?q {CG.counted} ?counted_ }}
-  {tests}
-}}"""
-
-    return keys
 
 
 @router.get(
@@ -104,34 +57,23 @@ async def list_quantities(
 ) -> m.QuantityPage:
     no_offset_with(after, offset)
     start = decode_cursor("/quantities", after, 3) if after is not None else None
-    # Each filter as a join from its constants (`joins`, for the query that fetches every
-    # matching key at once) and as a test of each row (`checks`, for the walk over dates).
-    joins, checks, tests = [], [], ""
-    if counted:
-        tests = f"FILTER (CONTAINS(LCASE(STR(?counted_)), LCASE({lit(counted)})))"
-    targets = whos = None
-    if entity:
-        targets = await named(engine, entity)
-        joins.append(values_of("?target", targets) + " " + _about("target"))
-        checks.append(
-            f"FILTER EXISTS {{ {_about('target')} FILTER ({one_of('?target', targets)}) }}"
-        )
-    if claimant:
-        whos = await named(engine, claimant)
-        joins.append(values_of("?who_", whos))
-        checks.append(f"FILTER ({one_of('?who_', whos)})")
+    targets = await named(engine, entity) if entity else None
+    whos = await named(engine, claimant) if claimant else None
     keys: list[Key] = []
     if targets != [] and whos != []:
         # The page's keys first (bench/LISTINGS.md): with the `about` union (mentions,
         # countedOf, the proposition graphs' events) evaluated for every figure before LIMIT,
         # one page took 16 s at 3,000 articles.
+        joins, tests, checks = queries.quantity_filters(
+            counted=counted, concerning=targets, claimants=whos
+        )
         listing = DatedListing(
             "/quantities",
             "?a_",
             str(SCHEMA.NewsArticle),
             ("q", "c"),
-            _quantity_keys(" ".join(joins), tests),
-            _quantity_keys("", " ".join([*checks, tests])),
+            partial(queries.quantity_keys, joins, tests),
+            partial(queries.quantity_keys, "", checks),
         )
         keys = await dated_page(
             engine,
@@ -147,32 +89,8 @@ async def list_quantities(
     rows = []
     concerned: dict[tuple[str, str], set[str]] = {}
     if pairs:
-        values = " ".join(f"({iri(q)} {iri(c)})" for q, c in pairs)
-        rows = await select(
-            engine,
-            f"""SELECT ?q ?c (SAMPLE(?surface_) AS ?surface) (SAMPLE(?value_) AS ?value)
-       (SAMPLE(?min_) AS ?min) (SAMPLE(?max_) AS ?max) (SAMPLE(?qual_) AS ?qualifier)
-       (SAMPLE(?counted_) AS ?counted) (SAMPLE(?unit_) AS ?unit) (SAMPLE(?who_) AS ?who)
-       (SAMPLE(?whoName_) AS ?whoName) (SAMPLE(?text_) AS ?text) (SAMPLE(?a_) AS ?a)
-       (SAMPLE(?url_) AS ?url) (SAMPLE(?date_) AS ?date) WHERE {{
-  VALUES (?q ?c) {{ {values} }}
-  ?c {PROV.wasAttributedTo} ?who_ ; {SCHEMA.text} ?text_ ; {SCHEMA.appearance} ?a_ .
-  ?q {SCHEMA.value} ?value_ ; {CG.surfaceText} ?surface_ .
-  OPTIONAL {{ ?a_ {SCHEMA.datePublished} ?date_ }}
-  OPTIONAL {{ ?q {CG.counted} ?counted_ }}
-  OPTIONAL {{ ?q {CG.qualifier} ?ql . BIND (STRAFTER(STR(?ql), "#") AS ?qual_) }}
-  OPTIONAL {{ ?q {SCHEMA.minValue} ?min_ }} OPTIONAL {{ ?q {SCHEMA.maxValue} ?max_ }}
-  OPTIONAL {{ ?q {SCHEMA.unitCode}|{SCHEMA.unitText} ?unit_ }}
-  OPTIONAL {{ ?who_ {SCHEMA.name} ?whoName_ }}
-  OPTIONAL {{ ?a_ {SCHEMA.url} ?url_ }}
-}} GROUP BY ?q ?c""",
-        )
-        # What each figure concerns, in a query of its own with the page's pairs inside each
-        # branch of the union: as an OPTIONAL of the query above, Oxigraph evaluated the
-        # union apart and joined it after (0.08 s against 0.001 s for 20 figures at 10,000
-        # articles).
-        about = _about("about_", within=f"VALUES (?q ?c) {{ {values} }}")
-        for hit in await select(engine, f"SELECT DISTINCT ?q ?c ?about_ WHERE {{ {about} }}"):
+        rows = await select(engine, queries.quantity_summaries(pairs))
+        for hit in await select(engine, queries.quantity_concerns(pairs)):
             key = (hit["q"].value, hit["c"].value)
             concerned.setdefault(key, set()).add(hit["about_"].value)
     by_pair = {(r["q"].value, r["c"].value): r for r in rows}

@@ -16,10 +16,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.dependencies import EngineDep
 from api.engine import Engine
 from api.routes import html as h
 from api.routes import models as m
-from api.routes.common import EngineDep, Limit, local_link, next_link, page, quote_id, resource_id
+from api.routes.common import Limit, local_link, next_link, page, quote_id, resource_id
 from api.routes.paging import After, decode_cursor, encode_cursor
 from kg.search import ENTITY_CLASSES, Hit, Kind, SearchQuery, TextIndex
 

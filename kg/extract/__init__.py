@@ -1,4 +1,4 @@
-"""Extraction: an English news article in, the facts a careful reader finds out (kg.report).
+"""Extraction: an English news article in, the facts a careful reader finds out (kg.extract.report).
 
     >>> from kg.extract import extract
     >>> report = extract("Mayor Ann Lee said the bridge would reopen on Monday.")
@@ -14,8 +14,8 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 
+from kg.extract.report import ArticleMeta, Extraction
 from kg.extract.startup import without_torch
-from kg.report import ArticleMeta, Extraction
 
 with without_torch():  # spaCy's thinc would import torch, which the model never uses
     from kg.extract.pipeline import check_text, extract_docs, load_model

@@ -22,7 +22,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.dates import find_dates
-from kg.report import Claim, Event, EventType, Quantity
+from kg.extract.report import Claim, Event, EventType, Quantity
 
 _DATA = Path(__file__).resolve().parent / "data" / "events.json"
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.report import Certainty, Factuality, Polarity, Tense
+from kg.extract.report import Certainty, Factuality, Polarity, Tense
 
 _DATA = Path(__file__).resolve().parent / "data" / "factuality.json"
 _MARKER_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "acomp", "amod", "det", "preconj"})

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from kg.errors import InputError
-from kg.report import ArticleMeta
+from kg.extract.report import ArticleMeta
 
 _ARTICLE_TYPES = frozenset(
     {

@@ -52,8 +52,7 @@ from kg.extract.factuality import factuality_of, states_nothing
 from kg.extract.gazetteer import Gazetteer, load_gazetteer, name_key
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.quantities import find_quantities
-from kg.extract.roles import find_roles
-from kg.report import (
+from kg.extract.report import (
     ArticleMeta,
     Claim,
     Entity,
@@ -65,6 +64,7 @@ from kg.report import (
     Span,
     without_mistyped_references,
 )
+from kg.extract.roles import find_roles
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Measured on English news: function words are 35-55 % of the words; other languages that use

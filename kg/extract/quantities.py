@@ -40,7 +40,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from kg.extract.numbers import SCALE_SUFFIXES, SCALES, TENS, UNITS, numeral_value, words_value
-from kg.report import Qualifier, Quantity
+from kg.extract.report import Qualifier, Quantity
 
 _DATA = Path(__file__).resolve().parent / "data" / "quantities.json"
 

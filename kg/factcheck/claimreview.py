@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.vocab import CLAIMSKG_ORG, SCHEMA, SCHEMA_HTTPS
+from kg.graph.vocab import CLAIMSKG_ORG, SCHEMA, SCHEMA_HTTPS
 
 SCHEMA_PREFIXES = (SCHEMA.iri, SCHEMA_HTTPS, "schema:", "sdo:")
 

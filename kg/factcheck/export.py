@@ -18,8 +18,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 
 from kg.factcheck.claimreview import Verdict
-from kg.graphstore import GraphStore
-from kg.vocab import (
+from kg.graph.vocab import (
     CG,
     CLAIMSKG,
     CLAIMSKG_ITSRDF,
@@ -33,6 +32,7 @@ from kg.vocab import (
     SCHEMA_CONTEXT,
     XSD,
 )
+from kg.store.graphstore import GraphStore
 
 # The prefixes ClaimsKG's own Turtle dumps declare (ITS RDF under https, as it writes it).
 CLAIMSKG_PREFIXES = {

@@ -15,9 +15,9 @@ from pyoxigraph import Quad
 
 from kg.factcheck.claimreview import FactCheck, dedupe
 from kg.factcheck.rdf import review_graph, review_iri, review_quads
-from kg.graphstore import GraphStore, comparable_quads
-from kg.mapping import DEFAULT_BASE_IRI, shared_graph
-from kg.validate import validate_quads
+from kg.graph.mapping import DEFAULT_BASE_IRI, shared_graph
+from kg.graph.validate import validate_quads
+from kg.store.graphstore import GraphStore, comparable_quads
 
 
 @dataclass

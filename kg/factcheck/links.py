@@ -19,9 +19,9 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from kg.factcheck.matching import Matcher, Review
 from kg.factcheck.rdf import review_iri
-from kg.graphstore import GraphStore
-from kg.mapping import DEFAULT_BASE_IRI
-from kg.vocab import CG, PROV, RDF, SCHEMA, XSD
+from kg.graph.mapping import DEFAULT_BASE_IRI
+from kg.graph.vocab import CG, PROV, RDF, SCHEMA, XSD
+from kg.store.graphstore import GraphStore
 
 METHOD = "bm25+all-MiniLM-L6-v2, logistic re-ranker (CheckThat! 2022 train)"
 

@@ -34,7 +34,7 @@ from kg.errors import InputError, SourceError
 from kg.factcheck.claimreview import FactCheck, ReadResult, reviews_from_html, reviews_from_json
 from kg.factcheck.fetch import Fetched, Fetcher
 from kg.factcheck.sources import SPARQL_PAGE_ROWS, Source, SourceKind
-from kg.vocab import SCHEMA, SITEMAP
+from kg.graph.vocab import SCHEMA, SITEMAP
 
 FCT_PAGE_SIZE = 100
 SPARQL_DESCRIBE_CHUNK = 100  # reviews per CONSTRUCT: some 30 triples each, under any cap

@@ -17,8 +17,8 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.factcheck.claimreview import FactCheck, Verdict
-from kg.mapping import DEFAULT_BASE_IRI, shared_graph, slug
-from kg.vocab import CG, PROV, RDF, SCHEMA, XSD
+from kg.graph.mapping import DEFAULT_BASE_IRI, shared_graph, slug
+from kg.graph.vocab import CG, PROV, RDF, SCHEMA, XSD
 
 VERDICT_TERMS = {
     Verdict.TRUE: CG.VerdictTrue,

@@ -30,8 +30,8 @@ from kg.factcheck.fetch import Fetcher, Limits
 from kg.factcheck.imports import import_factchecks
 from kg.factcheck.pull import Pulled, pull
 from kg.factcheck.sources import Source, SourceBook
-from kg.graphstore import GraphStore
-from kg.mapping import DEFAULT_BASE_IRI
+from kg.graph.mapping import DEFAULT_BASE_IRI
+from kg.store.graphstore import GraphStore
 
 log = logging.getLogger("claimgraph.sync")
 
@@ -196,9 +196,9 @@ def rematch(
     ranking. The pool's embeddings are cached, so only new reviews are embedded.
     """
     from kg.factcheck.links import build_matcher, link_claims
-    from kg.vocab import SCHEMA
+    from kg.graph.queries import any_claim
 
-    if not store.query(f"ASK {{ ?c a {SCHEMA.Claim} }}"):
+    if not store.query(any_claim()):
         return None
     try:
         matcher = build_matcher(store, cache_dir)

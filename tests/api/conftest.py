@@ -23,11 +23,11 @@ import httpx
 import pytest
 from pyoxigraph import RdfFormat
 
-from kg.conflicts import refresh_conflicts
-from kg.ingest import ingest_report
-from kg.remote import RemoteStore
-from kg.store import ClaimStore
-from kg.textio import read_article, read_facts
+from kg.extract.textio import read_article, read_facts
+from kg.ingest.article import ingest_report
+from kg.ingest.conflicts import refresh_conflicts
+from kg.store.embedded import ClaimStore
+from kg.store.remote import RemoteStore
 from tests.servers import BACKENDS, SparqlServer, start
 
 ROOT = Path(__file__).resolve().parents[2]

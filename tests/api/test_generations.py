@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from api.workers import Generations
-from kg.store import ClaimStore
+from kg.store.embedded import ClaimStore
 from tests.api.conftest import build_store
 
 

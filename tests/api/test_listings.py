@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.routes.paging import comes_after, decode_cursor, encode_cursor, newest_first
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 pytest_plugins = ["tests.api.conftest_rest"]
 

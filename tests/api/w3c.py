@@ -1,7 +1,7 @@
 """A runner for the W3C SPARQL 1.1 test suites: query evaluation, syntax, protocol.
 
 Query-evaluation and syntax tests run in process, against the engine the API uses
-(pyoxigraph in memory) behind kg's query guard (`kg.query.check_query`), so a SERVICE test
+(pyoxigraph in memory) behind kg's query guard (`kg.store.query.check_query`), so a SERVICE test
 fails here by design. Protocol tests run as HTTP requests against a live server. Update,
 graph-store and service-description tests do not apply to a read-only query endpoint.
 
@@ -48,7 +48,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import Namespace
 
 from kg.errors import QueryError
-from kg.query import check_query, scrub
+from kg.store.query import check_query, scrub
 
 # The suites' files that these tests read, copied from W3C's rdf-tests (sparql/sparql11) with
 # their licence: tests/data/w3c-sparql11/README.md says which parts and from where.

@@ -51,9 +51,9 @@ def test_the_codes_users_and_scripts_rely_on() -> None:
 
 
 def test_a_class_defined_elsewhere_answers_as_its_ancestor() -> None:
-    from kg.remote import StoreTimeout
+    from kg.graph.validate import UnsupportedShape
     from kg.search import SearchError
-    from kg.validate import UnsupportedShape
+    from kg.store.remote import StoreTimeout
 
     assert codes(SearchError("bad query")) == Codes(exit=2, http=422)
     assert codes(StoreTimeout) == Codes(exit=4, http=503)

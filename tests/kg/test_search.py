@@ -12,13 +12,13 @@ import pytest
 
 import kg.search
 from kg.errors import ValidationFailed
+from kg.extract.textio import read_article, read_facts
 from kg.factcheck.claimreview import read_path
 from kg.factcheck.imports import import_factchecks
-from kg.graphstore import GraphStore
-from kg.ingest import build_graphs, ingest_report
+from kg.ingest.article import build_graphs, ingest_report
 from kg.search import SearchError, SearchQuery, TextIndex, fts_expression
-from kg.store import StoreConfig, open_store
-from kg.textio import read_article, read_facts
+from kg.store.graphstore import GraphStore
+from kg.store.opening import StoreConfig, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "examples" / "articles"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.settings import ENV_PREFIX, Settings, settings_table
-from kg.store import endpoints_of
+from kg.store.opening import endpoints_of
 from tests.conftest import ROOT
 
 VARIABLE = re.compile(r"\bCLAIMGRAPH_([A-Z][A-Z0-9_]*)")

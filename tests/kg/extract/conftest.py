@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.pipeline import load_model
-from kg.report import Claim, Entity, Extraction
+from kg.extract.report import Claim, Entity, Extraction
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from kg.extract.events import find_events
 from kg.extract.pipeline import load_model
 from kg.extract.quantities import find_quantities
-from kg.report import Claim, Event
+from kg.extract.report import Claim, Event
 
 # A Thursday.
 PUBLISHED = dt.date(2024, 5, 16)

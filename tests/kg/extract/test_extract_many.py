@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extract import extract, extract_many
-from kg.report import ArticleMeta
+from kg.extract.report import ArticleMeta
 
 TEXTS = [
     "Mayor Ines Duarte said the city would hire 120 new teachers.",

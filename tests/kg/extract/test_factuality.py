@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from kg.extract.factuality import factuality_of
 from kg.extract.pipeline import load_model
-from kg.report import Factuality
+from kg.extract.report import Factuality
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 
 from kg.errors import ExtractionStepError, InputError
 from kg.extract import extract, extract_many
-from kg.report import ArticleMeta, Extraction, Quantity
+from kg.extract.report import ArticleMeta, Extraction, Quantity
 
 TEXT = (
     "Governor Hal Brooks said on Monday that the state would hire 500 teachers. "

@@ -8,7 +8,7 @@ from spacy.language import Language
 from kg.extract.numbers import numeral_value, words_value
 from kg.extract.pipeline import load_model
 from kg.extract.quantities import find_quantities
-from kg.report import Quantity
+from kg.extract.report import Quantity
 
 
 @pytest.fixture(scope="session")
