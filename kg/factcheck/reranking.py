@@ -35,6 +35,17 @@ FIELDS: tuple[str, ...] = ("claim", "name", "desc", "slug", "all")
 DENSE_FIELDS: tuple[str, ...] = ("claim", "name", "desc", "all")
 """The fields that are also embedded and compared by cosine."""
 
+# The date features, in order (`date_features` computes them).
+_DATE_FEATURES: tuple[str, ...] = (
+    "date_known",
+    "date_after",
+    "date_delta_years",
+    "date_log_abs_days",
+    "date_after_log_days",
+    "date_before_log_days",
+)
+
+
 FEATURE_NAMES: tuple[str, ...] = (
     *(f"bm25_{f}" for f in FIELDS),
     *(f"bm25_{f}_rel" for f in FIELDS),
@@ -43,12 +54,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "bm25_rank_log",
     "dense_rank_log",
     "rrf",
-    "date_known",
-    "date_after",
-    "date_delta_years",
-    "date_log_abs_days",
-    "date_after_log_days",
-    "date_before_log_days",
+    *_DATE_FEATURES,
     "author_bm25",
     "author_overlap",
     "idf_coverage",
@@ -84,16 +90,6 @@ def capitalised_words(text: str) -> set[str]:
         if before and before[-1] not in '.!?:"“':
             out.add(m.group(0).lower())
     return out
-
-
-_DATE_FEATURES: tuple[str, ...] = (
-    "date_known",
-    "date_after",
-    "date_delta_years",
-    "date_log_abs_days",
-    "date_after_log_days",
-    "date_before_log_days",
-)
 
 
 def date_features(
