@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 import math
+import random
 
 import pytest
 
 from kg.extract.report import parse_report
 from kg.ingest.article import ingest_report
-from kg.ingest.conflicts import Figure, bounds, find_conflicts, refresh_conflicts, same_thing
+from kg.ingest.conflicts import (
+    Conflict,
+    Figure,
+    bounds,
+    comparable,
+    find_conflicts,
+    refresh_conflicts,
+    same_thing,
+)
 from kg.store.graphstore import GraphStore
 from kg.store.query import with_prefixes
 from tests.conftest import EXAMPLES, Backend
@@ -85,6 +96,40 @@ def test_across_articles_only_when_about_the_same_thing_and_near_in_time() -> No
     assert find_conflicts([a, c]) == []
 
 
+def test_the_grouped_search_finds_what_comparing_every_pair_finds() -> None:
+    """The candidate walk (per head, per thing mentioned, a week at a time) is only a way to
+    skip pairs that cannot conflict: on a random archive it finds exactly the conflicts
+    that trying every pair finds."""
+    rng = random.Random(3)
+    things = [f"place/{i}" for i in range(6)]
+    figures = [
+        dataclasses.replace(
+            fig(
+                f"{n:03}",
+                rng.choice("abcd"),
+                rng.choice([10, 12, 40, 45, 100]),
+                rng.choice(["Exact", "Approximately", "MoreThan", "AtMost"]),
+                counted=rng.choice(["people", "workers", "dockworkers", "ships"]),
+                article=f"art{rng.randrange(25)}",
+                about=frozenset(rng.sample(things, rng.randrange(3))),
+            ),
+            published=None
+            if n % 17 == 0
+            else dt.date(2026, 1, 1) + dt.timedelta(rng.randrange(40)),
+        )
+        for n in range(220)
+    ]
+    every_pair = {
+        Conflict(a, b) if a.quantity < b.quantity else Conflict(b, a)
+        for a, b in itertools.combinations(figures, 2)
+        if comparable(a, b) and (a.high < b.low or b.high < a.low)
+    }
+    found = find_conflicts(figures)
+    assert set(found) == every_pair
+    assert len(every_pair) > 50  # across articles as well as within
+    assert any(c.a.article != c.b.article for c in every_pair)
+
+
 def test_refresh_links_claims_and_figures(backend: Backend) -> None:
     store = backend.open()
     port = EXAMPLES / "articles" / "dev-port-strike"
@@ -113,15 +158,20 @@ def test_links_written_with_each_article_equal_a_full_recomputation(backend: Bac
         for path in sorted((EXAMPLES / "articles").glob("*.txt")):
             report = parse_report(path.with_name(path.stem + ".facts.json").read_bytes())
             ingest_report(store, path.read_text(encoding="utf-8"), report, conflicts=True)
-        # A second copy of the port strike, under another URL: it brings its own conflict.
+        # A second copy of the port strike, under another URL: it brings its own conflict,
+        # and one with the first copy once the employers' figure is about Long Beach too
+        # (the same day, the same place, another claimant): found through the store.
         port = EXAMPLES / "articles" / "dev-port-strike"
         copy = parse_report(port.with_name(port.name + ".facts.json").read_bytes())
         copy.article.url = "https://example.org/another-port-story"
+        copy.claims[1].mentions = list(copy.claims[0].mentions)
         result = ingest_report(
             store, port.with_suffix(".txt").read_text(encoding="utf-8"), copy, conflicts=True
         )
-        assert result.conflicts == 1
+        assert result.conflicts == 2
         incremental = links(store)
+        articles = {(x.split("/quantity/")[0], y.split("/quantity/")[0]) for x, y in incremental}
+        assert any(a != b for a, b in articles)
         assert incremental
         refresh_conflicts(store)
         assert links(store) == incremental
