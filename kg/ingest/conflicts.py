@@ -201,24 +201,10 @@ def stored_figures(
     with (`comparable`)."""
     query = _FIGURES
     if near is not None:
-        things, day = near
-        if not things:
+        claims = claims_near(store, *near)
+        if not claims:
             return []
-        values = " ".join(str(NamedNode(t)) for t in sorted(things))
-        first, last = (
-            Literal((day + dt.timedelta(days=d)).isoformat(), datatype=XSD.date)
-            for d in (-NEARBY_DAYS, NEARBY_DAYS)
-        )
-        # From the things to the claims that mention them (the store's index on objects),
-        # not from every claim: the cost follows the things' claims, not the archive's.
-        query = _FIGURES.replace(
-            "#NEAR",
-            f"{{ SELECT DISTINCT ?claim WHERE {{ VALUES ?thing {{ {values} }} "
-            f"?claim {SCHEMA.mentions} ?thing }} }}",
-        ).replace(
-            "#FILTER",
-            f"?article {SCHEMA.datePublished} ?day FILTER (?day >= {first} && ?day <= {last})",
-        )
+        query = _FIGURES.replace("#NEAR", f"VALUES ?claim {{ {' '.join(claims)} }}")
     result = store.query(query)
     assert isinstance(result, QuerySolutions)
     out: list[Figure] = []
@@ -248,6 +234,32 @@ def stored_figures(
         if countable(figure, _v(row["unit"]), context):
             out.append(figure)
     return out
+
+
+def claims_near(store: GraphStore, things: frozenset[str], day: dt.date) -> list[str]:
+    """The claims (as SPARQL terms) that mention one of `things`, in articles published
+    within a week of `day`.
+
+    From the dates, not from the things: the articles of a fortnight are a bounded set,
+    while a thing in the news (a president, a capital) is mentioned by a share of the whole
+    archive; on a 5,000-article store this reads the claims in 12 to 60 ms against 115 to
+    360 ms from the things. A query of its own: as a sub-select of the figures' query it
+    took 4 to 8 s there (Oxigraph evaluated the figures first)."""
+    if not things:
+        return []
+    first, last = (
+        Literal((day + dt.timedelta(days=d)).isoformat(), datatype=XSD.date)
+        for d in (-NEARBY_DAYS, NEARBY_DAYS)
+    )
+    listed = ", ".join(str(NamedNode(t)) for t in sorted(things))
+    result = store.query(
+        f"SELECT DISTINCT ?claim WHERE {{ ?article {SCHEMA.datePublished} ?day "
+        f"FILTER (?day >= {first} && ?day <= {last}) "
+        f"?claim {SCHEMA.appearance} ?article ; {SCHEMA.mentions} ?thing "
+        f"FILTER (?thing IN ({listed})) }}"
+    )
+    assert isinstance(result, QuerySolutions)
+    return [str(row["claim"]) for row in result]
 
 
 def conflict_quads(found: list[Conflict], base: str = DEFAULT_BASE_IRI) -> list[Quad]:
