@@ -120,3 +120,59 @@ def test_interrupted_quote_gives_both_parts_to_the_speaker(read: Read) -> None:
         "and we will not wait for help",
     ]
     assert claim.text(r.text) == "We are ready and we will not wait for help"
+
+
+def test_merge_keeps_a_quotation_beside_its_verb_that_the_model_missed() -> None:
+    """The model decides, but a quotation of three words or more with a reporting verb and
+    its subject beside it ("…?" Trump said) is kept where the model found nothing there;
+    the rules' other unconfirmed readings are still dropped."""
+    from kg.extract.attribution import find_claims, merge_claims
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.pipeline import load_model
+
+    text = (
+        "“Who would have believed that we would get this far?” Trump said at the rally. "
+        "Officials said the crowd was smaller than expected."
+    )
+    rules = find_claims(load_model()(text), load_lexicon())
+    quote = next(c for c in rules if c.type == "direct_quote")
+    indirect = next(c for c in rules if c.type == "indirect")
+    assert merge_claims(rules, []) == [quote]
+    assert indirect not in merge_claims(rules, [])
+    # where the model read the same content, its reading stands for it (one claim)
+    assert len(merge_claims(rules, [quote])) == 1
+
+
+def _rule_contents(text: str) -> list[str]:
+    from kg.extract.attribution import find_claims
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.pipeline import load_model
+
+    return [text[c.start : c.end] for c in find_claims(load_model()(text), load_lexicon())]
+
+
+def test_a_parenthetical_report_inside_a_clause_gives_no_fronted_content() -> None:
+    """ "…, which, Tompkins said, is usually full": what precedes the parenthetical is no
+    statement of Tompkins's."""
+    contents = _rule_contents(
+        "The park, where demonstrators have sometimes gathered, is near the stadium, which, "
+        "Tompkins said, is usually full of families on weekends."
+    )
+    assert all(not c.startswith("The park") for c in contents)
+    # a clause before "X said," still is one
+    assert _rule_contents("The park is usually full on weekends, Tompkins said.") == [
+        "The park is usually full on weekends"
+    ]
+
+
+def test_a_fronted_phrase_without_a_finite_verb_is_no_statement() -> None:
+    assert (
+        _rule_contents("Speaking to students at Drexel University this week, Biden responded.")
+        == []
+    )
+    assert (
+        _rule_contents(
+            "Campaigning against Mitt Romney in 2012, he barely mentioned climate change."
+        )
+        == []
+    )

@@ -229,3 +229,30 @@ def test_acts_are_not_statements(read: Read) -> None:
         "in 2012, even though they exposed his foreign bank accounts."
     )
     assert r.report.claims == []
+
+
+def test_a_relative_pronoun_source_is_a_mention_of_its_speaker(read: Read) -> None:
+    """PolNeAR marks "who" as the source of "…, who said …": it resolves to the noun, and is
+    one of the speaker's mentions."""
+    r = read(
+        "The bill was blocked by Senate Majority Leader Mitch McConnell, who said the "
+        "measure would raise taxes on small businesses."
+    )
+    (claim,) = r.claims_by("Mitch McConnell")
+    who = r.text.index("who said")
+    assert any(m.start == who for m in r.entity("Mitch McConnell").mentions)
+    assert r.content(claim) == "the measure would raise taxes on small businesses"
+
+
+def test_the_agent_of_a_passive_cue_is_no_content() -> None:
+    from kg.extract.attributor import _in_agent
+    from kg.extract.pipeline import load_model
+
+    doc = load_model()("The plan was promoted by the Republican presidential nominee.")
+    promoted = next(t for t in doc if t.lower_ == "promoted")
+    nominee = next(t for t in doc if t.lower_ == "nominee")
+    assert _in_agent(promoted, nominee.left_edge.i, nominee.i + 1)
+    assert not _in_agent(promoted, 0, 2)  # "The plan"
+    outraged = load_model()("Voters were outraged by the remarks.")
+    feeling = next(t for t in outraged if t.lower_ == "outraged")
+    assert not _in_agent(feeling, len(outraged) - 3, len(outraged) - 1)  # what outraged them
