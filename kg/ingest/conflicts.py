@@ -145,9 +145,9 @@ def _candidates(group: list[Figure]) -> Iterator[tuple[Figure, Figure]]:
 
     Across articles the group is walked per thing mentioned, in date order, stopping at the
     first figure more than a week later: the work grows with the figures about one thing in
-    one week, not with all the figures of a busy week (at 100,000 articles, 300,000 figures
-    share a few heads, and comparing every pair of a week's took over ten minutes). A pair
-    that shares several things is yielded for the first of them only.
+    one week, not with all the figures of a busy week (at 100,000 generated articles a
+    thousand articles a week share a few heads). A pair that shares several things is
+    yielded for the first of them only.
     """
     by_article: dict[str, list[Figure]] = {}
     by_about: dict[str, list[Figure]] = {}
