@@ -296,12 +296,15 @@ def article_graphs(
     # Entities, as this article knows them.
     ent: dict[str, NamedNode] = {}
     by_name: dict[str, NamedNode] = {}
+    speakers = {c.claimant for c in report.claims}
     for e in report.entities:
         node = (known or {}).get(e.id) or entity_iri(base, e, iris)
         ent[e.id] = node
         by_name[e.name.casefold()] = node
         for cls in _ENTITY_CLASSES[e.type]:
             w.add(node, RDF.type, cls, g)
+        if e.type == "Place" and e.id in speakers:
+            w.add(node, RDF.type, PROV.Agent, g)  # "Russia insisted": the state as an agent
         if e.subtype in _SUBTYPES:
             w.add(node, RDF.type, _SUBTYPES[e.subtype], g)
         w.add(node, SCHEMA.name, _lit(e.name), g)

@@ -256,3 +256,26 @@ def test_the_agent_of_a_passive_cue_is_no_content() -> None:
     outraged = load_model()("Voters were outraged by the remarks.")
     feeling = next(t for t in outraged if t.lower_ == "outraged")
     assert not _in_agent(feeling, len(outraged) - 3, len(outraged) - 1)  # what outraged them
+
+
+def test_a_country_that_speaks_is_the_claimant(read: Read) -> None:
+    """ "Russia insisted …": the state speaks; PolNeAR and the project's gold attribute to the
+    place itself, so the claim is kept with the place as claimant, a prov:Agent in the graph
+    that the shapes accept."""
+    from kg.graph.mapping import article_graphs
+    from kg.graph.validate import validate_quads
+    from kg.graph.vocab import PROV, RDF
+
+    r = read(
+        "North Korea tested a nuclear device on Friday. Russia insisted that Pyongyang stop "
+        "its dangerous escapades."
+    )
+    (claim,) = r.claims_by("Russia")
+    assert r.entity_of(claim).type == "Place"
+    assert r.content(claim) == "Pyongyang stop its dangerous escapades"
+    graphs = article_graphs(r.text, r.report)
+    assert validate_quads(graphs.quads).conforms
+    attributed = {q.object for q in graphs.quads if q.predicate == PROV.wasAttributedTo}
+    assert {
+        q.subject for q in graphs.quads if q.predicate == RDF.type and q.object == PROV.Agent
+    } >= attributed

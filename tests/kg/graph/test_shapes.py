@@ -95,7 +95,10 @@ INTERVAL_INSIDE = "An interval contains instants (time:Instant)."
 INSTANT_DATE = "An instant needs exactly one xsd:date."
 ROLE_LABEL = "A role needs a preferred label."
 
-CLAIM_CLAIMANT = "A claim needs exactly one claimant: a person, organisation or group."
+CLAIM_CLAIMANT = (
+    "A claim needs exactly one claimant: a person, organisation, group, or a place speaking for "
+    "its government."
+)
 CLAIM_APPEARANCE = "A claim needs exactly one article it appears in."
 CLAIM_TEXT = "A claim needs exactly one non-empty text."
 CLAIM_CUE = 'A claim needs exactly one reporting cue ("said", "according to").'
@@ -839,8 +842,8 @@ CASES = [
         ),
     ),
     case(
-        "claim-claimant-a-place",
-        wrong(CLAIM, PROV.wasAttributedTo, the(PLACE), CLAIM_CLAIMANT, SH.node),
+        "claim-claimant-an-article",
+        wrong(CLAIM, PROV.wasAttributedTo, the(ARTICLE), CLAIM_CLAIMANT, SH.node),
     ),
     case("claim-appearance-missing", missing(CLAIM, SCHEMA.appearance, CLAIM_APPEARANCE)),
     case(
