@@ -348,7 +348,10 @@ def _direct_quotes(
             before = doc.char_span(max(0, qs - 60), qs - 1, alignment_mode="contract")
             if before is not None and len(before) >= 2:
                 punct = before[-1]
-                cand = before[-2]
+                k = len(before) - 2
+                while k > 0 and before[k].pos_ == "ADV":
+                    k -= 1  # "…," Trump said, adding later, "…": a second statement, its own cue
+                cand = before[k]
                 if punct.text in (",", ":") and _is_reporting(cand, lex):
                     verb = cand
         if verb is None:

@@ -73,12 +73,26 @@ _MIN_STOP_RATIO = 0.15
 _MIN_WORDS_FOR_LANGUAGE = 12
 
 
+_CLOSING_QUOTES = frozenset({"\u201d", '"', "''"})
+
+
 @Language.component("claimgraph_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines and paragraphs never run into the next one."""
+    """A line break ends a sentence: headlines and paragraphs never run into the next one.
+    A quotation that ends in a question or exclamation mark does not end the sentence when a
+    lower-case word follows (“You winning?” she said): the parser otherwise splits there and
+    leaves the quotation without its speaker."""
     for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+        before = doc[tok.i - 1]
+        if "\n" in before.text or "\n" in before.whitespace_:
             tok.is_sent_start = True
+        elif (
+            tok.i >= 2
+            and before.text in _CLOSING_QUOTES
+            and doc[tok.i - 2].text in ("?", "!")
+            and tok.text[:1].islower()
+        ):
+            tok.is_sent_start = False
     return doc
 
 

@@ -176,3 +176,33 @@ def test_a_fronted_phrase_without_a_finite_verb_is_no_statement() -> None:
         )
         == []
     )
+
+
+def test_a_quotation_after_adding_is_a_statement_of_its_own(read: Read) -> None:
+    """ "…," he said, adding later, "…": the second quotation has a cue of its own, and
+    PolNeAR's annotators make it a second attribution (8 of 8 on train), not one quotation
+    interrupted by its speaker."""
+    r = read(
+        "President Donald Trump was asked about NATO on Monday. "
+        "\u201cWe certainly can\u2019t afford to do this anymore,\u201d Trump said, adding later, "
+        "\u201cNATO is costing us a fortune, and we\u2019re spending a lot of money.\u201d"
+    )
+    claims = sorted(r.claims_by("Trump"), key=lambda c: c.start)
+    assert [(c.cue, r.content(c)) for c in claims] == [
+        ("said", "We certainly can\u2019t afford to do this anymore"),
+        ("adding", "NATO is costing us a fortune, and we\u2019re spending a lot of money"),
+    ]
+
+
+def test_a_question_in_quotation_marks_keeps_the_speaker_after_it(read: Read) -> None:
+    """The parser ends a sentence at ?” even when a lower-case speaker follows; the quotation
+    then had no speaker. On PolNeAR train, 59 of 72 such quotations are attributed to the
+    words after them."""
+    r = read(
+        "\u201cYou work hard. You pay your taxes. So why didn\u2019t Donald Trump pay his?\u201d "
+        "a narrator in the Clinton ad asks. The spot ran on Monday."
+    )
+    (claim,) = r.report.claims
+    assert claim.cue == "asks" and "narrator" in r.entity_of(claim).name
+    assert r.content(claim).startswith("You work hard.")
+    assert r.content(claim).endswith("pay his?")
