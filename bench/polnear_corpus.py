@@ -9,6 +9,8 @@ This module reads ../shared: it is a development tool, never imported by the pac
 from __future__ import annotations
 
 import glob
+import hashlib
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,11 +83,16 @@ def articles(split: str) -> list[tuple[str, str, list[Attribution]]]:
 
 def parsed(split: str, n_process: int = 2) -> list[tuple[str, Doc, list[Attribution]]]:
     """The split's articles parsed by the project's pipeline, cached per split."""
-    from kg.extract.pipeline import load_model
+    from kg.extract.pipeline import line_breaks, load_model
 
     nlp = load_model()
     items = articles(split)
-    cache = CACHE / f"polnear-{split}.spacy"
+    # the parse depends on the model and on the project's sentence rules: a change to either
+    # is a new cache, never a stale parse under new code
+    rules = inspect.getsource(line_breaks)
+    key = f"{nlp.meta['name']} {nlp.meta['version']} {nlp.pipe_names} {rules}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    cache = CACHE / f"polnear-{split}-{digest}.spacy"
     if cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         if len(docs) == len(items):
