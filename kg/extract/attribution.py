@@ -659,7 +659,12 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
         best = max(same, key=lambda k: _overlap(claim, rules[k]))
         halves = [best, *_other_half(rules, best, taken)]
         taken.update(halves)
-        out.append(_joined([rules[k] for k in halves]))
+        read = _joined([rules[k] for k in halves])
+        if _speaks_inside(read) and claim.speaker is not None and not _speaks_inside(claim):
+            # "“… We will achieve justice …,” Chief Jordan said": the parse took a word of
+            # the quotation for the subject; the model's source is outside it
+            read = replace(read, speaker=claim.speaker)
+        out.append(read)
         # the rules split what the model read as one content ("said X and warned of Y")
         for k in same:
             apart = all(_overlap(rules[k], rules[h]) == 0 for h in halves)
@@ -677,6 +682,15 @@ def merge_claims(rules: list[RawClaim], learned: list[RawClaim]) -> list[RawClai
     ]
     out.sort(key=lambda c: (c.start, c.end))
     return out
+
+
+def _speaks_inside(claim: RawClaim) -> bool:
+    """Whether the claim's speaker is a word of its own content (of a part, where the
+    content is a quotation its speaker interrupts)."""
+    if claim.speaker is None:
+        return False
+    at = claim.speaker.idx
+    return any(s <= at < e for s, e in claim.parts or ((claim.start, claim.end),))
 
 
 def _joined(pieces: list[RawClaim]) -> RawClaim:

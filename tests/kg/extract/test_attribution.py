@@ -206,3 +206,16 @@ def test_a_question_in_quotation_marks_keeps_the_speaker_after_it(read: Read) ->
     assert claim.cue == "asks" and "narrator" in r.entity_of(claim).name
     assert r.content(claim).startswith("You work hard.")
     assert r.content(claim).endswith("pay his?")
+
+
+def test_a_word_of_the_quotation_is_never_its_speaker(read: Read) -> None:
+    """The parse may take a word inside the quotation ("We") for the subject of the verb after
+    it; the model's source, outside the quotation, is the speaker then."""
+    r = read(
+        "The Justice Department is investigating the shooting.\n"
+        "\u201cI will just make this promise to you: We will achieve justice in this case,\u201d "
+        "Tulsa police Chief Chuck Jordan said Monday."
+    )
+    (claim,) = r.report.claims
+    assert r.entity_of(claim).name == "Chuck Jordan"
+    assert r.content(claim).endswith("We will achieve justice in this case")
