@@ -346,11 +346,15 @@ def cue_candidates(sent: Span) -> list[Token]:
 
 
 def source_candidates(cue: Token) -> list[Token]:
-    """Tokens of the cue's sentence that may head a source."""
+    """Tokens of the cue's sentence that may head a source. The cue's direct object is what
+    is said or whom it is said to ("admires *Putin* as a “strong leader”", "told *a young
+    woman*"), not who says it: on PolNeAR train 74 of 18,000 sources."""
     return [
         t
         for t in cue.sent
-        if t.i != cue.i and t.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "DET", "X")
+        if t.i != cue.i
+        and t.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "DET", "X")
+        and not (t.dep_ == "dobj" and t.head.i == cue.i)
     ]
 
 

@@ -279,3 +279,18 @@ def test_a_country_that_speaks_is_the_claimant(read: Read) -> None:
     assert {
         q.subject for q in graphs.quads if q.predicate == RDF.type and q.object == PROV.Agent
     } >= attributed
+
+
+def test_the_cue_s_object_is_never_its_source() -> None:
+    """ "admires *Putin* as a “strong leader”": the object is what is talked about; the
+    speaker is the subject (PolNeAR train: 74 of 18,000 sources are the cue's object)."""
+    from kg.extract.attributor import source_candidates
+    from kg.extract.pipeline import load_model
+
+    doc = load_model()(
+        "The senator openly admires Russian President Vladimir Putin as a "
+        "\u201cstrong leader.\u201d"
+    )
+    admires = next(t for t in doc if t.lower_ == "admires")
+    names = {t.text for t in source_candidates(admires)}
+    assert "senator" in names and "Putin" not in names
