@@ -250,8 +250,10 @@ def _progress(f1: dict[str, float]) -> float:
 
 
 def _grid() -> Iterator[dict[str, float]]:
-    for quoted in (0.6, 0.7, 0.8, 0.9):
-        for triple in (0.4, 0.5, 0.6, 0.7, 0.8):
+    # steps of 0.05 where the two bars pull apart: a step of 0.1 (0.6 to 0.7) moved direct
+    # and all by more than either bar's margin
+    for quoted in (0.5, 0.6, 0.7, 0.8):
+        for triple in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
             yield {CUE: 0.2, TRIPLE: triple, TRIPLE_QUOTED: quoted, CONTENT: 0.6, SOURCE: 0.15}
 
 
