@@ -20,6 +20,9 @@ from kg.extract.lexicon import Lexicon, load_lexicon
 _OPEN = "\u201c"
 _CLOSE = "\u201d"
 _QUOTE_CHARS = '"\u201c\u201d'
+# Words that open another clause after a quotation ("…," while 73 percent said; "…," and
+# said): the verb after them is not the quotation's (PolNeAR train: 12 of 13 are not).
+_CLAUSE_LINKS = frozenset({"and", "but", "while", "whereas", "though", "although", "because"})
 _TRAIL = " \t\n.,;:\u2014\u2013-"
 _SUBJECTS = ("nsubj",)
 _LISTENER_VERBS = {"tell", "inform", "remind", "assure", "warn", "urge", "brief", "notify"}
@@ -339,7 +342,7 @@ def _direct_quotes(
         if after is not None and (inner[-1] in ",?!\u2014\u2013-" or text[qe + 1 : qe + 2] == ","):
             sent_end = after[0].sent.end
             for tok in after[: min(len(after), 10)]:
-                if tok.i >= sent_end or tok.text in _QUOTE_CHARS:
+                if tok.i >= sent_end or tok.text in _QUOTE_CHARS or tok.lower_ in _CLAUSE_LINKS:
                     break
                 if _is_reporting(tok, lex) and subject_of(tok) is not None:
                     verb = tok
