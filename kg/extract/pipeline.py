@@ -263,9 +263,37 @@ def _unnamed_source(
     else:
         left, right = speaker_phrase(tok)
     phrase = tok.doc[left:right].text.strip()
+    named = _named_elsewhere(phrase, table)
+    if named is not None:
+        table.attach(named, Mention(left, right, named.type, "name"))
+        return named
     key = "unnamed:" + (name_key(phrase) or phrase.lower())
     kind = "pronoun" if tok.pos_ == "PRON" else "description"
     return _speaker_node(table, extra, key, phrase, Mention(left, right, "Group", kind))
+
+
+def _named_elsewhere(phrase: str, table: EntityTable) -> EntityNode | None:
+    """The named entity a capitalised speaker the model missed stands for, where the article
+    names it elsewhere ("*Trump* spoke about NATO … Donald Trump said"): the small model
+    reads a sentence-initial "Trump" as a verb, which would make a second node for one
+    person. The phrase must be one of the entity's names or, for a person, its surname."""
+    words = phrase.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return None
+    doc = table.doc
+    for node in table.nodes:
+        if node.type not in ("Person", "Organization"):
+            continue
+        names = {m.text(doc) for m in node.mentions if m.kind == "name"}
+        if phrase in names:
+            return node
+        if (
+            node.type == "Person"
+            and len(words) == 1
+            and any(n.split()[-1] == phrase for n in names)
+        ):
+            return node
+    return None
 
 
 def _mention_speaker(tok: Token, node: EntityNode, table: EntityTable) -> None:

@@ -234,3 +234,16 @@ def test_a_verb_after_a_second_clause_is_not_the_quotation_s() -> None:
     )
     quoted = [c for c in find_claims(doc, load_lexicon()) if c.type == "direct_quote"]
     assert quoted == []
+
+
+def test_a_speaker_the_parse_missed_is_the_person_named_elsewhere(read: Read) -> None:
+    """ "Trump spoke …" at the start of a text: the small model reads "Trump" as a verb, so
+    the entity layer never sees the name; as a speaker it is the person the article names
+    elsewhere, not a second node."""
+    r = read(
+        "Trump spoke about NATO in an interview on Monday. "
+        "\u201cWe certainly can\u2019t afford to do this anymore,\u201d Trump said."
+    )
+    trumps = [e for e in r.report.entities if e.name == "Trump"]
+    assert len(trumps) == 1 and trumps[0].type == "Person"
+    assert {r.entity_of(c).id for c in r.report.claims} == {trumps[0].id}
