@@ -20,11 +20,12 @@ from kg.extract.lexicon import Lexicon, load_lexicon
 _OPEN = "\u201c"
 _CLOSE = "\u201d"
 _QUOTE_CHARS = '"\u201c\u201d'
-# Words that open another clause after a quotation ("…," while 73 percent said; "…," and
-# said): the verb after them is not the quotation's (PolNeAR train: 12 of 13 are not).
+# Subordinators of a clause that says when or why ("said *before he died*"): see _adverbial.
 _ADVERBIAL_MARKS = frozenset(
     {"as", "while", "after", "before", "because", "although", "though", "since", "unless", "until"}
 )
+# Words that open another clause after a quotation ("…," while 73 percent said; "…," and
+# said): the verb after them is not the quotation's (PolNeAR train: 12 of 13 are not).
 _CLAUSE_LINKS = frozenset({"and", "but", "while", "whereas", "though", "although", "because"})
 _TRAIL = " \t\n.,;:\u2014\u2013-"
 _SUBJECTS = ("nsubj",)
@@ -585,7 +586,8 @@ def learned_claims(doc: Doc, lex: Lexicon, quotes: list[tuple[int, int]]) -> lis
         if cue.lower_ == "according" and cue.i + 1 < len(doc) and doc[cue.i + 1].lower_ == "to":
             cue_text, cue_end = "according to", doc[cue.i + 1].idx + 2
         first = _content_start(doc, cue, a.start, a.end)
-        if _adverbial(doc[first].head) and doc[first].head.head.i == cue.i and not a.signed:
+        clause = doc[first].head
+        if clause.i != cue.i and clause.head.i == cue.i and _adverbial(clause) and not a.signed:
             continue  # "said *before he died*": when, not what
         last = doc[a.end - 1]
         start, end = _trim(text, doc[first].idx, last.idx + len(last))
